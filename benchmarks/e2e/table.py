@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Turns the raw rows that run.sh collects into the Markdown tables that
+benchmarks/README.md shows.
+
+  table.py throughput ROWS.tsv   rows: target conns requests rps p50_ms p99_ms
+                                       cpu_ticks clk_tck peak_rss_kib errors
+                                       other_ticks duration_s
+  table.py idle ROWS.tsv         rows: target count base_kib connected_kib
+                                       requested_kib open_after
+
+Ratios are computed here, once every row exists: req/s against the origin
+measured directly at the same connection count, and proxy CPU per request
+against the better (lower) of nginx and HAProxy at the same connection count.
+"""
+import sys
+
+
+def read_rows(path):
+    with open(path) as f:
+        return [line.rstrip("\n").split("\t") for line in f if line.strip()]
+
+
+def num(text):
+    return None if text in ("", "-") else float(text)
+
+
+def fmt(value, spec, missing="—"):
+    return missing if value is None else format(value, spec)
+
+
+def throughput(rows):
+    parsed = []
+    for (target, conns, requests, rps, p50, p99, ticks, clk_tck, rss, errors,
+         other, duration) in rows:
+        requests = int(requests)
+        # CPU time that neither the proxy, the origin nor wrk used on the two
+        # benchmark cores, as a number of cores kept busy.
+        other_cores = max(0, int(other)) / int(clk_tck) / float(duration)
+        cpu_us = None
+        if ticks != "-" and requests > 0:
+            cpu_us = int(ticks) * 1e6 / int(clk_tck) / requests
+        parsed.append(dict(target=target, conns=int(conns), rps=float(rps),
+                           p50=num(p50), p99=num(p99), cpu_us=cpu_us,
+                           rss=num(rss), errors=int(errors), other=other_cores))
+
+    direct = {r["conns"]: r["rps"] for r in parsed if r["target"] == "direct"}
+    best_peer = {}
+    for r in parsed:
+        if r["target"] in ("nginx", "haproxy") and r["cpu_us"] is not None:
+            best = best_peer.get(r["conns"])
+            best_peer[r["conns"]] = r["cpu_us"] if best is None else min(best, r["cpu_us"])
+
+    print("| target | conns | req/s | vs direct | p50 ms | p99 ms "
+          "| proxy CPU µs/req | CPU vs best of nginx/HAProxy | peak RSS MiB | errors "
+          "| other load, cores |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in sorted(parsed, key=lambda r: r["conns"]):
+        d = direct.get(r["conns"])
+        vs_direct = r["rps"] / d if d else None
+        b = best_peer.get(r["conns"])
+        vs_best = r["cpu_us"] / b if (b and r["cpu_us"] is not None) else None
+        rss_mib = r["rss"] / 1024 if r["rss"] is not None else None
+        print(f"| {r['target']} | {r['conns']} | {r['rps']:,.0f} | {fmt(vs_direct, '.2f')} "
+              f"| {fmt(r['p50'], '.3f')} | {fmt(r['p99'], '.3f')} | {fmt(r['cpu_us'], '.2f')} "
+              f"| {fmt(vs_best, '.2f')} | {fmt(rss_mib, '.1f')} | {r['errors']} "
+              f"| {r['other']:.2f} |")
+
+
+def idle(rows):
+    print("| target | idle conns | base RSS MiB | KiB/conn, connected only "
+          "| KiB/conn, after one request | still open |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for target, count, base, connected, requested, open_after in rows:
+        n = int(count)
+        base, connected, requested = num(base), num(connected), num(requested)
+        per_conn = (connected - base) / n if (n and connected is not None) else None
+        per_req = (requested - base) / n if (n and requested is not None) else None
+        print(f"| {target} | {n:,} | {base / 1024:.1f} | {fmt(per_conn, '.2f')} "
+              f"| {fmt(per_req, '.2f')} | {open_after} |")
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in ("throughput", "idle"):
+        sys.exit("usage: table.py throughput|idle ROWS.tsv")
+    rows = read_rows(sys.argv[2])
+    (throughput if sys.argv[1] == "throughput" else idle)(rows)
+
+
+if __name__ == "__main__":
+    main()

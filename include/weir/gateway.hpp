@@ -1,0 +1,73 @@
+// The gateway: holds upstreams, a router and a pipeline, and serves them on
+// worker threads it owns or on the host's libuv loop.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "weir/config.hpp"
+#include "weir/export.hpp"
+#include "weir/middleware.hpp"
+#include "weir/router.hpp"
+#include "weir/upstream.hpp"
+
+struct uv_loop_s;
+
+namespace weir {
+
+struct GatewayOptions {
+  uint32_t workers = 0;  // 0: one per core
+  Limits limits;
+  bool via = false;      // add "Via: 1.1 weir" both ways
+};
+
+// An error as a value: code 0 is success.
+struct Status {
+  enum Code : int { ok = 0, invalid = -1, config = -2, state = -3, nomem = -4, io = -5,
+                    listen = -6, internal = -7 };
+  Code code = ok;
+  std::string message;
+  explicit operator bool() const noexcept { return code == ok; }
+};
+
+class GatewayImpl;
+
+class WEIR_API Gateway {
+ public:
+  explicit Gateway(GatewayOptions options = {});
+  ~Gateway();
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
+
+  // Builds every part from a parsed configuration.
+  static std::unique_ptr<Gateway> from_config(const GatewayConfig& config, Status* status);
+
+  Gateway& upstream(std::string name, UpstreamPool pool);
+  Gateway& router(Router router);
+  Gateway& pipeline(Pipeline pipeline);
+  Gateway& listen(std::string address, uint16_t port);  // port 0: any free port
+
+  // Runs on `workers` threads owned by the gateway; returns once listening.
+  Status start();
+  // Runs one worker on the host's loop; call from the loop's thread. The host
+  // keeps running the loop.
+  Status attach(uv_loop_s* loop);
+  // Replaces routes, upstreams and pipeline; in-flight requests finish on the
+  // old ones, and unchanged upstreams keep their pooled connections.
+  Status reload(const GatewayConfig& config);
+  // Stops accepting, drains up to drain_ms, closes everything. With attach(),
+  // call from the loop's thread; the loop then finishes the closing by itself.
+  Status stop(uint32_t drain_ms = 5000);
+  bool running() const noexcept;
+
+  // The bound port of each listener (in listen() order), once started.
+  std::vector<uint16_t> ports() const;
+
+ private:
+  std::unique_ptr<GatewayImpl> impl_;
+};
+
+}  // namespace weir

@@ -1,0 +1,20 @@
+// The sections of validate_config, one file each. Each returns "" or the
+// first error as "key.path: message".
+#pragma once
+
+#include <string>
+
+#include "weir/config.hpp"
+
+namespace weir::config {
+
+std::string validate_listeners(const GatewayConfig& cfg);
+std::string validate_limits(const GatewayConfig& cfg);
+std::string validate_admin(const GatewayConfig& cfg);
+std::string validate_upstreams(const GatewayConfig& cfg);
+std::string validate_routes(const GatewayConfig& cfg);
+
+// "must be lo..hi" when `v` is outside; "" otherwise.
+std::string check_range(uint64_t v, uint64_t lo, uint64_t hi);
+
+}  // namespace weir::config

@@ -1,0 +1,167 @@
+// One client connection and the exchange in progress on it: parses requests
+// (llhttp, strict, plus the framing checks of RFC 9112 that weir enforces
+// itself), routes them, relays them to an upstream connection or an
+// in-process handler, and relays the response back. Pipelined requests wait
+// in the read buffer until the previous response is done. Loop-affine;
+// deleted only from its close callbacks.
+#pragma once
+
+#include <llhttp.h>
+#include <uv.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/head_buffer.hpp"
+#include "core/io_context.hpp"
+#include "core/out_queue.hpp"
+#include "core/snapshot.hpp"
+#include "http/head_fields.hpp"
+#include "upstream/upstream_connection.hpp"
+
+namespace weir::core {
+
+class Worker;
+
+class ClientConnection final : public upstream::UpstreamSink {
+ public:
+  explicit ClientConnection(Worker& w);
+  // Accepts from `server`; false (and the object deleted) on failure.
+  static bool accept(Worker& w, uv_stream_t* server);
+  // Graceful stop: close now when idle, else after the current response.
+  void drain() noexcept;
+  // Hard stop.
+  void close() noexcept;
+
+  ClientConnection* next = nullptr;  // the worker's list of connections
+  ClientConnection* prev = nullptr;
+
+ private:
+  enum class Phase : uint8_t {
+    idle,        // between requests
+    head,        // reading a request head
+    dispatch,    // head complete, deciding where it goes
+    connecting,  // waiting for an upstream connection
+    upstream,    // request relayed to the upstream
+    handler,     // collecting the body for an in-process handler
+    local,       // a local response is going out; the request is being discarded
+    raw,         // upgraded: bytes spliced both ways
+    closing,
+  };
+
+  // upstream::UpstreamSink
+  void on_upstream_connected() override;
+  void on_upstream_error(upstream::UpstreamError e, bool before_response) override;
+  void on_response_head(const upstream::ResponseHead& head) override;
+  bool on_response_body(const char* data, size_t len) override;
+  void on_response_complete() override;
+  void on_upstream_batch_end() override;
+  void on_upstream_raw(const char* data, size_t len) override;
+  void on_upstream_eof() override;
+  void on_upstream_drain() override;
+
+  // reading and parsing (client_connection.cpp)
+  void pump();
+  void start_message() noexcept;
+  void end_exchange();
+  void release_buffers() noexcept;
+  bool reject(int status, const char* message);  // a local error response; closes after
+  void send_local(std::string&& bytes, bool close_after);
+  void close_after_flush() noexcept;
+  void arm_timer(uint32_t ms, bool header_timeout) noexcept;
+  uint32_t off(const char* p) const noexcept {
+    return static_cast<uint32_t>(p - rbuf_.data);
+  }
+
+  // the exchange (exchange.cpp)
+  void dispatch();
+  bool validate_head();
+  void run_handler();
+  void connect_upstream();
+  void send_request_head();
+  void build_request_head();
+  void add_body(const char* data, size_t len);
+  void finish_request_body();
+  void flush_up();
+  void flush_down();
+  void upstream_failed(int status, const char* message);
+  std::string_view request_id();
+  std::string_view client_ip_view() const noexcept { return {client_ip_, client_ip_len_}; }
+
+  static void on_alloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
+  static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
+  static void on_timer(uv_timer_t* t);
+  static void on_closed(uv_handle_t* h);
+  static void on_shutdown(uv_shutdown_t* req, int status);
+  static void on_drain(void* self, int status);
+
+  static int cb_message_begin(llhttp_t* p);
+  static int cb_url(llhttp_t* p, const char* at, size_t len);
+  static int cb_header_field(llhttp_t* p, const char* at, size_t len);
+  static int cb_header_value(llhttp_t* p, const char* at, size_t len);
+  static int cb_header_value_complete(llhttp_t* p);
+  static int cb_headers_complete(llhttp_t* p);
+  static int cb_body(llhttp_t* p, const char* at, size_t len);
+  static int cb_message_complete(llhttp_t* p);
+  static const llhttp_settings_t& settings();
+
+  Worker& w_;
+  IoContext& io_;
+  uv_tcp_t tcp_;
+  uv_timer_t timer_;
+  uv_shutdown_t shutdown_req_;
+  llhttp_t parser_;
+  OutQueue out_;
+  IoBuffer rbuf_{};
+  uint32_t rlen_ = 0, rpos_ = 0;
+  uint32_t msg_start_ = 0;  // where the current request starts in rbuf_
+  uint32_t head_end_ = 0;   // where its head ends
+  uint32_t url_off_ = 0, url_len_ = 0;
+  http::HeadFields fields_;
+  HeadBuffer up_head_;    // [normalised path][request head sent upstream]
+  HeadBuffer down_head_;  // response head (and small framing) toward the client
+  Phase phase_ = Phase::idle;
+  uint8_t open_handles_ = 0;
+  bool parse_paused_ = false;   // parsing waits (dispatch, backpressure, pipelining)
+  bool request_done_ = false;   // the whole request was read
+  bool response_done_ = false;
+  bool response_started_ = false;
+  bool close_after_ = false;    // Connection: close semantics for this exchange
+  bool client_eof_ = false;
+  bool draining_ = false;
+  bool head_method_ = false;
+  bool up_chunked_ = false;     // request body relayed with chunked framing
+  bool down_chunked_ = false;   // response body relayed with chunked framing
+  bool down_eof_framed_ = false;  // response to an HTTP/1.0 client: ends with close
+  bool expect_continue_ = false;
+  bool upgrade_ = false;
+  bool retried_ = false;
+  bool body_sent_ = false;      // some request body bytes went upstream
+  bool reading_ = false;
+  bool closed_ = false;
+  bool kick_ = false;          // run llhttp even with no new bytes (after a pause)
+  bool raw_pending_ = false;   // a 101 is on its way: splice once it is flushed
+  uint8_t client_ip_len_ = 0;
+  char client_ip_[46] = {};
+  uint8_t header_timer_ = 0;    // 1: header timeout armed, 2: idle timeout armed
+  int reject_status_ = 0;
+  const char* reject_message_ = nullptr;
+  uint16_t status_ = 0;
+  uint32_t path_len_ = 0;       // normalised path at the start of up_head_
+  uint32_t query_off_ = 0, query_len_ = 0;
+  uint32_t host_index_ = UINT32_MAX;
+  uint64_t body_bytes_ = 0;
+  uint64_t request_seq_ = 0;
+  int32_t upstream_index_ = -1;
+  const Route* route_ = nullptr;
+  Params params_;
+  std::shared_ptr<const Snapshot> snap_;
+  upstream::UpstreamConnection* up_ = nullptr;
+  std::shared_ptr<upstream::EndpointPool> endpoint_;
+  std::string handler_body_;
+  char request_id_[24] = {};
+  uint8_t request_id_len_ = 0;
+};
+
+}  // namespace weir::core

@@ -1,0 +1,586 @@
+// The exchange on a client connection: validating the request head, routing,
+// relaying to an upstream or a handler, and relaying the response back.
+#include <cstring>
+
+#include "core/client_connection.hpp"
+#include "core/worker.hpp"
+#include "http/local_response.hpp"
+#include "http/status.hpp"
+#include "router/path_normalize.hpp"
+
+namespace weir::core {
+
+namespace {
+constexpr char kCrlf[] = "\r\n";
+constexpr char kLastChunk[] = "0\r\n\r\n";
+constexpr char k100Continue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+bool idempotent(uint8_t method) {
+  switch (method) {
+    case HTTP_GET: case HTTP_HEAD: case HTTP_OPTIONS: case HTTP_PUT: case HTTP_DELETE:
+    case HTTP_TRACE:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool has_no_body(int status) { return status < 200 || status == 204 || status == 304; }
+
+// Appends "name: value\r\n".
+void put_field(HeadBuffer& b, std::string_view name, std::string_view value) {
+  b.append(name);
+  b.append(": ");
+  b.append(value);
+  b.append(kCrlf);
+}
+
+// True when `name` is listed in any Connection field (RFC 9110 7.6.1).
+bool named_by_connection(const http::HeadFields& f, std::string_view name) {
+  for (uint32_t i = 0; i < f.size(); ++i)
+    if (f.kind(i) == http::HeaderKind::connection && http::has_token(f.at(i).value, name))
+      return true;
+  return false;
+}
+}  // namespace
+
+std::string_view ClientConnection::request_id() {
+  if (request_id_len_ == 0) {
+    // Unique per process: worker index and a per-worker sequence, mixed so
+    // that ids do not look sequential to clients.
+    uint64_t seq = w_.next_request_seq();
+    uint64_t z = (static_cast<uint64_t>(w_.index()) << 56) ^ seq ^
+                 reinterpret_cast<uintptr_t>(&w_);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    static const char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 16; ++i) request_id_[i] = hex[(z >> (60 - 4 * i)) & 15];
+    request_id_len_ = 16;
+  }
+  return {request_id_, request_id_len_};
+}
+
+bool ClientConnection::validate_head() {
+  auto fail = [this](int status, const char* msg) {
+    reject_status_ = status;
+    reject_message_ = msg;
+    return false;
+  };
+  if (parser_.http_major != 1) return fail(505, "unsupported HTTP version");
+  if (parser_.method == HTTP_CONNECT) return fail(405, "CONNECT is not supported");
+  if (parser_.http_minor == 1 && host_index_ == UINT32_MAX)
+    return fail(400, "missing Host header");  // RFC 9112 3.2
+  // Framing: exactly one way to find the body's end (RFC 9112 6.1, 6.3).
+  uint32_t te = 0, cl = 0;
+  std::string_view cl_value;
+  for (uint32_t i = 0; i < fields_.size(); ++i) {
+    http::HeaderKind k = fields_.kind(i);
+    if (k == http::HeaderKind::transfer_encoding) {
+      if (++te > 1 || !iequals(fields_.at(i).value, "chunked"))
+        return fail(400, "unsupported Transfer-Encoding");
+    } else if (k == http::HeaderKind::content_length) {
+      if (cl++ && fields_.at(i).value != cl_value)
+        return fail(400, "conflicting Content-Length");
+      cl_value = fields_.at(i).value;
+    } else if (k == http::HeaderKind::expect) {
+      expect_continue_ = iequals(fields_.at(i).value, "100-continue");
+    }
+  }
+  if (te && cl) return fail(400, "both Content-Length and Transfer-Encoding");
+  std::string_view url(rbuf_.data + url_off_, url_len_);
+  if (url.empty()) return fail(400, "empty request target");
+  if (url.front() != '/') {
+    // absolute-form (RFC 9112 3.2.2): the authority must agree with Host.
+    size_t scheme = url.find("://");
+    if (url == "*" || scheme == std::string_view::npos) return fail(400, "unsupported request target");
+    std::string_view rest = url.substr(scheme + 3);
+    size_t slash = rest.find_first_of("/?");
+    std::string_view authority = rest.substr(0, slash);
+    std::string_view host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : authority;
+    if (authority.empty() || !iequals(authority, host))
+      return fail(400, "request target authority does not match Host");
+  }
+  head_method_ = parser_.method == HTTP_HEAD;
+  upgrade_ = parser_.upgrade != 0;
+  // HTTP/1.0 clients get close-delimited exchanges (RFC 9112 9.3).
+  close_after_ = !llhttp_should_keep_alive(&parser_) || parser_.http_minor == 0;
+  return true;
+}
+
+void ClientConnection::dispatch() {
+  snap_ = w_.snapshot();
+  const Limits& lim = snap_->limits;
+  std::string_view url(rbuf_.data + url_off_, url_len_);
+  if (url.front() != '/') {
+    size_t start = url.find("://") + 3;
+    size_t slash = url.find_first_of("/?", start);
+    url = slash == std::string_view::npos ? std::string_view("/") : url.substr(slash);
+    if (url.front() == '?') url = std::string_view();  // "http://h?q": path "/"
+  }
+  size_t q = url.find('?');
+  std::string_view raw_path = url.substr(0, q);
+  if (raw_path.empty()) raw_path = "/";
+  query_off_ = q == std::string_view::npos ? 0 : off(url.data() + q + 1);
+  query_len_ = q == std::string_view::npos ? 0 : static_cast<uint32_t>(url.size() - q - 1);
+
+  // The normalised path opens up_head_; the request head follows it.
+  up_head_.clear();
+  char* out = up_head_.tail(raw_path.size() + 1);
+  if (!out) {
+    reject(503, "out of memory");
+    return;
+  }
+  size_t norm_len = 0;
+  PathError pe = normalize_path(raw_path, out, raw_path.size() + 1, &norm_len);
+  if (pe != PathError::none) {
+    reject(400, pe == PathError::traversal ? "invalid path: traversal" : "invalid path");
+    return;
+  }
+  up_head_.advance(norm_len);
+  path_len_ = static_cast<uint32_t>(norm_len);
+
+  std::string_view host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "";
+  MatchInput in{llhttp_method_name(static_cast<llhttp_method_t>(parser_.method)), host,
+                std::string_view(up_head_.data(), path_len_), fields_.headers()};
+  route_ = snap_->routes->match(in, params_);
+  if (!route_) {
+    status_ = 404;
+    std::string bytes;
+    if (parser_.flags & (F_CHUNKED | F_CONTENT_LENGTH)) close_after_ = true;
+    http::append_error_response(bytes, 404, "no route", request_id(), close_after_, head_method_);
+    phase_ = Phase::local;
+    parse_paused_ = false;
+    kick_ = true;
+    response_done_ = true;
+    send_local(std::move(bytes), false);
+    return;
+  }
+  bool has_body = (parser_.flags & F_CHUNKED) || parser_.content_length > 0;
+  if (lim.max_body_bytes && (parser_.flags & F_CONTENT_LENGTH) &&
+      parser_.content_length > lim.max_body_bytes) {
+    reject(413, "request body too large");
+    return;
+  }
+  size_t idx = static_cast<size_t>(route_ - &snap_->routes->at(0));
+  upstream_index_ = snap_->route_upstream[idx];
+  if (upstream_index_ < 0) {
+    phase_ = Phase::handler;
+    parse_paused_ = false;
+    kick_ = true;
+    if (has_body && expect_continue_) {
+      uv_buf_t b = uv_buf_init(const_cast<char*>(k100Continue), sizeof k100Continue - 1);
+      out_.send(&b, 1);
+    }
+    return;  // run_handler() once the body is in (cb_message_complete)
+  }
+  upstream::WorkerUpstream& wu = w_.upstream_at(upstream_index_);
+  upstream::EndpointPool* ep = wu.pick();
+  if (!ep) {
+    reject(503, "no upstream endpoint");
+    return;
+  }
+  for (auto& e : wu.endpoints)
+    if (e.get() == ep) endpoint_ = e;
+  up_chunked_ = (parser_.flags & F_CHUNKED) != 0;
+  build_request_head();
+  if (up_head_.failed()) {
+    reject(503, "out of memory");
+    return;
+  }
+  phase_ = Phase::connecting;
+  connect_upstream();
+}
+
+void ClientConnection::build_request_head() {
+  HeadBuffer& b = up_head_;
+  b.truncate(path_len_);
+  std::string_view path(b.data(), path_len_);
+  uint32_t fwd_off = 0;
+  const Route& r = *route_;
+  if (!r.strip_prefix.empty() && path.substr(0, r.strip_prefix.size()) == r.strip_prefix)
+    fwd_off = static_cast<uint32_t>(r.strip_prefix.size());
+  b.append(llhttp_method_name(static_cast<llhttp_method_t>(parser_.method)));
+  b.append(' ');
+  // A stripped path keeps its leading slash.
+  if (fwd_off == path_len_ || b.data()[fwd_off] != '/') b.append('/');
+  b.append_self(fwd_off, path_len_ - fwd_off);
+  if (query_len_) {
+    b.append('?');
+    b.append(std::string_view(rbuf_.data + query_off_, query_len_));
+  }
+  b.append(" HTTP/1.1\r\n");
+
+  std::string_view host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "";
+  if (!r.host_rewrite.empty()) put_field(b, "host", r.host_rewrite);
+  else if (!host.empty()) put_field(b, "host", host);
+  else put_field(b, "host", endpoint_->address);
+
+  bool has_connection = false;
+  bool first_xff = true;
+  for (uint32_t i = 0; i < fields_.size(); ++i)
+    if (fields_.kind(i) == http::HeaderKind::connection) has_connection = true;
+  for (uint32_t i = 0; i < fields_.size(); ++i) {
+    const Header& h = fields_.at(i);
+    switch (fields_.kind(i)) {
+      case http::HeaderKind::other:
+        if (has_connection && named_by_connection(fields_, h.name)) continue;
+        put_field(b, h.name, h.value);
+        continue;
+      case http::HeaderKind::via:
+        if (snap_->via) continue;  // merged below
+        put_field(b, h.name, h.value);
+        continue;
+      case http::HeaderKind::x_forwarded_for:
+        // Earlier hops' values, in order, before ours (appended below).
+        b.append(first_xff ? "x-forwarded-for: " : ", ");
+        b.append(h.value);
+        first_xff = false;
+        continue;
+      default:
+        continue;  // hop-by-hop, framing, Host, Expect, X-Forwarded-Proto/Host
+    }
+  }
+  b.append(first_xff ? "x-forwarded-for: " : ", ");
+  b.append(client_ip_view());
+  b.append(kCrlf);
+  put_field(b, "x-forwarded-proto", "http");
+  if (!host.empty()) put_field(b, "x-forwarded-host", host);
+  if (snap_->via) {
+    b.append("via: ");
+    for (uint32_t i = 0; i < fields_.size(); ++i)
+      if (fields_.kind(i) == http::HeaderKind::via) {
+        b.append(fields_.at(i).value);
+        b.append(", ");
+      }
+    b.append("1.1 weir\r\n");
+  }
+  if (upgrade_) {
+    for (uint32_t i = 0; i < fields_.size(); ++i)
+      if (fields_.kind(i) == http::HeaderKind::upgrade) put_field(b, "upgrade", fields_.at(i).value);
+    b.append("connection: upgrade\r\n");
+  }
+  if (up_chunked_) {
+    b.append("transfer-encoding: chunked\r\n");
+  } else if (parser_.flags & F_CONTENT_LENGTH) {
+    b.append("content-length: ");
+    b.append_uint(parser_.content_length);
+    b.append(kCrlf);
+  }
+  b.append(kCrlf);
+}
+
+void ClientConnection::connect_upstream() {
+  if (!retried_) up_ = upstream::UpstreamConnection::take_idle(*endpoint_, this);
+  if (up_) {
+    send_request_head();
+    return;
+  }
+  if (endpoint_->open_count >= endpoint_->options.max_connections) {
+    upstream_failed(503, "upstream connection limit reached");
+    return;
+  }
+  up_ = upstream::UpstreamConnection::connect(io_, endpoint_, this);
+}
+
+void ClientConnection::on_upstream_connected() {
+  send_request_head();
+  pump();
+}
+
+void ClientConnection::send_request_head() {
+  phase_ = Phase::upstream;
+  up_->expect_response(head_method_, route_->timeout_ms);
+  io_.up.add(up_head_.data() + path_len_, up_head_.size() - path_len_);
+  bool has_body = (parser_.flags & F_CHUNKED) || parser_.content_length > 0;
+  if (has_body && expect_continue_ && parser_.http_minor == 1 && !body_sent_ && !response_started_) {
+    uv_buf_t b = uv_buf_init(const_cast<char*>(k100Continue), sizeof k100Continue - 1);
+    if (out_.send(&b, 1) < 0) {
+      close();
+      return;
+    }
+  }
+  if (request_done_) finish_request_body();
+  parse_paused_ = false;
+  kick_ = true;  // let llhttp run on to the body or the end of the message
+}
+
+void ClientConnection::add_body(const char* data, size_t len) {
+  IovBatch& bt = io_.up;
+  if (bt.full()) flush_up();
+  if (up_chunked_) {
+    char* f = bt.frame();
+    auto r = std::to_chars(f, f + 20, static_cast<uint64_t>(len), 16);
+    r.ptr[0] = '\r';
+    r.ptr[1] = '\n';
+    bt.add(f, static_cast<size_t>(r.ptr + 2 - f));
+    bt.add(data, len);
+    bt.add(kCrlf, 2);
+  } else {
+    bt.add(data, len);
+  }
+  body_sent_ = true;
+}
+
+void ClientConnection::finish_request_body() {
+  if (phase_ != Phase::upstream) return;  // sent with the head once connected
+  if (up_chunked_) {
+    if (io_.up.full()) flush_up();
+    io_.up.add(kLastChunk, sizeof kLastChunk - 1);
+  }
+}
+
+void ClientConnection::flush_up() {
+  IovBatch& bt = io_.up;
+  if (bt.n == 0) return;
+  if (up_ && up_->out().send(bt.iov, bt.n) < 0) {
+    bt.clear();
+    upstream::UpstreamConnection* u = up_;
+    up_ = nullptr;
+    u->abort();
+    upstream_failed(502, "upstream connection closed");
+    return;
+  }
+  bt.clear();
+}
+
+void ClientConnection::flush_down() {
+  IovBatch& bt = io_.down;
+  if (bt.n == 0) return;
+  int r = out_.send(bt.iov, bt.n);
+  bt.clear();
+  if (r < 0) close();
+}
+
+void ClientConnection::upstream_failed(int status, const char* message) {
+  if (up_) {
+    up_->abort();
+    up_ = nullptr;
+  }
+  if (response_started_) {  // the client already has part of a response
+    close();
+    return;
+  }
+  if (!request_done_) {
+    reject(status, message);
+    return;
+  }
+  status_ = static_cast<uint16_t>(status);
+  std::string bytes;
+  http::append_error_response(bytes, status, message, request_id(), close_after_, head_method_);
+  send_local(std::move(bytes), false);
+  response_done_ = true;
+  end_exchange();
+  if (phase_ == Phase::idle) pump();
+}
+
+void ClientConnection::on_upstream_error(upstream::UpstreamError e, bool before_response) {
+  bool was_reused = up_ && up_->reused();
+  up_ = nullptr;  // the connection closed itself
+  io_.up.clear();
+  if (phase_ == Phase::closing) return;
+  // A pooled connection the upstream had closed: one fresh try, when
+  // repeating the request cannot change anything (RFC 9110 9.2.2).
+  if (e == upstream::UpstreamError::reset && before_response && was_reused && !retried_ &&
+      !body_sent_ && idempotent(parser_.method)) {
+    retried_ = true;
+    phase_ = Phase::connecting;
+    connect_upstream();
+    return;
+  }
+  int status = 502;
+  if (e == upstream::UpstreamError::connect_timeout) status = 503;
+  if (e == upstream::UpstreamError::response_timeout) status = 504;
+  upstream_failed(status, upstream::upstream_error_text(e));
+}
+
+void ClientConnection::on_response_head(const upstream::ResponseHead& h) {
+  status_ = static_cast<uint16_t>(h.status);
+  response_started_ = true;
+  HeadBuffer& b = down_head_;
+  b.clear();
+  b.append("HTTP/1.1 ");
+  b.append_uint(static_cast<uint64_t>(h.status));
+  b.append(' ');
+  b.append(h.reason.empty() ? http::reason_phrase(h.status) : h.reason);
+  b.append(kCrlf);
+  const http::HeadFields& f = *h.fields;
+  bool has_connection = false;
+  for (uint32_t i = 0; i < f.size(); ++i)
+    if (f.kind(i) == http::HeaderKind::connection) has_connection = true;
+  bool upgrading = h.upgrade && upgrade_;
+  for (uint32_t i = 0; i < f.size(); ++i) {
+    const Header& hd = f.at(i);
+    switch (f.kind(i)) {
+      case http::HeaderKind::other:
+      case http::HeaderKind::x_forwarded_for:
+      case http::HeaderKind::x_forwarded_proto:
+      case http::HeaderKind::x_forwarded_host:
+      case http::HeaderKind::host:
+      case http::HeaderKind::expect:
+        if (has_connection && named_by_connection(f, hd.name)) continue;
+        put_field(b, hd.name, hd.value);
+        continue;
+      case http::HeaderKind::via:
+        if (!snap_->via) put_field(b, hd.name, hd.value);
+        continue;
+      case http::HeaderKind::upgrade:
+        if (upgrading) put_field(b, hd.name, hd.value);
+        continue;
+      case http::HeaderKind::content_length:
+        // HEAD and 304 carry the length of the representation, not of a body.
+        if (head_method_ || h.status == 304) put_field(b, hd.name, hd.value);
+        continue;
+      default:
+        continue;
+    }
+  }
+  if (snap_->via) b.append("via: 1.1 weir\r\n");
+  if (upgrading) {
+    b.append("connection: upgrade\r\n");
+    raw_pending_ = true;
+  } else {
+    if (upgrade_) close_after_ = true;  // refused upgrade: the client may have sent more
+    bool bodyless = head_method_ || has_no_body(h.status);
+    if (!bodyless) {
+      if (h.has_length && !h.chunked) {
+        b.append("content-length: ");
+        b.append_uint(h.length);
+        b.append(kCrlf);
+      } else if (parser_.http_minor >= 1) {
+        b.append("transfer-encoding: chunked\r\n");
+        down_chunked_ = true;
+      } else {
+        down_eof_framed_ = true;
+        close_after_ = true;
+      }
+    }
+    if (!h.keep_alive && !request_done_) close_after_ = true;
+    if (close_after_ || w_.draining()) b.append("connection: close\r\n");
+  }
+  b.append(kCrlf);
+  if (b.failed()) {
+    close();
+    return;
+  }
+  io_.down.add(b.data(), b.size());
+}
+
+bool ClientConnection::on_response_body(const char* data, size_t len) {
+  IovBatch& bt = io_.down;
+  if (bt.full()) flush_down();
+  if (down_chunked_) {
+    char* f = bt.frame();
+    auto r = std::to_chars(f, f + 20, static_cast<uint64_t>(len), 16);
+    r.ptr[0] = '\r';
+    r.ptr[1] = '\n';
+    bt.add(f, static_cast<size_t>(r.ptr + 2 - f));
+    bt.add(data, len);
+    bt.add(kCrlf, 2);
+  } else {
+    bt.add(data, len);
+  }
+  if (out_.pending() > kHighWater) {
+    flush_down();
+    return true;
+  }
+  return false;
+}
+
+void ClientConnection::on_response_complete() {
+  if (down_chunked_) {
+    if (io_.down.full()) flush_down();
+    io_.down.add(kLastChunk, sizeof kLastChunk - 1);
+  }
+  flush_down();
+  if (phase_ == Phase::closing) return;
+  response_done_ = true;
+  if (!request_done_) close_after_ = true;  // the upstream answered before the body ended
+  end_exchange();
+  if (phase_ == Phase::idle) pump();
+}
+
+void ClientConnection::on_upstream_batch_end() {
+  flush_down();
+  if (raw_pending_ && phase_ != Phase::closing) {
+    raw_pending_ = false;
+    phase_ = Phase::raw;
+    uv_timer_stop(&timer_);
+    // Bytes the client sent after its upgrade request go through unparsed.
+    if (rpos_ < rlen_ && up_) {
+      uv_buf_t b = uv_buf_init(rbuf_.data + rpos_, rlen_ - rpos_);
+      if (up_->out().send(&b, 1) < 0) {
+        close();
+        return;
+      }
+    }
+    rlen_ = rpos_ = 0;
+    if (!reading_ && !client_eof_) {
+      reading_ = true;
+      uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &on_alloc, &on_read);
+    }
+  }
+}
+
+void ClientConnection::on_upstream_raw(const char* data, size_t len) {
+  uv_buf_t b = uv_buf_init(const_cast<char*>(data), static_cast<unsigned>(len));
+  if (out_.send(&b, 1) < 0) {
+    close();
+    return;
+  }
+  if (out_.pending() > kHighWater && up_) up_->pause();
+}
+
+void ClientConnection::on_upstream_eof() {
+  up_ = nullptr;
+  close_after_flush();
+}
+
+void ClientConnection::on_upstream_drain() {
+  if (phase_ == Phase::raw) {
+    if (!reading_ && !client_eof_) {
+      reading_ = true;
+      uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &on_alloc, &on_read);
+    }
+    return;
+  }
+  if (phase_ == Phase::upstream && parse_paused_ && !request_done_) {
+    parse_paused_ = false;
+    if (!reading_ && !client_eof_) {
+      reading_ = true;
+      uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &on_alloc, &on_read);
+    }
+    pump();
+  }
+}
+
+void ClientConnection::run_handler() {
+  Request req;
+  req.method = llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
+  req.target = std::string_view(rbuf_.data + url_off_, url_len_);
+  req.path = std::string_view(up_head_.data(), path_len_);
+  req.query = std::string_view(rbuf_.data + query_off_, query_len_);
+  req.host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "";
+  req.version_minor = parser_.http_minor;
+  req.headers = fields_.headers();
+  req.body = handler_body_;
+  req.client_ip = client_ip_view();
+  req.route = route_->name;
+  req.params = params_;
+  Response res;
+  try {
+    route_->target.handler(req, res);
+  } catch (...) {
+    // Host code must not take the worker down: its failure is a 500.
+    res = Response{};
+    res.status = 500;
+    res.body = "{\"error\":\"handler failed\"}\n";
+  }
+  status_ = res.status;
+  std::string bytes;
+  http::append_response(bytes, res, close_after_, head_method_);
+  response_done_ = true;
+  send_local(std::move(bytes), false);
+}
+
+}  // namespace weir::core

@@ -1,0 +1,235 @@
+#include "weir/gateway.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include <cstring>
+#include <thread>
+
+#include "core/snapshot.hpp"
+#include "core/worker.hpp"
+
+namespace weir {
+
+struct ListenSpec {
+  std::string address;
+  uint16_t port = 0;
+};
+
+class GatewayImpl {
+ public:
+  enum class State { created, running, stopped };
+
+  GatewayOptions options;
+  std::vector<ListenSpec> listens;
+  core::SnapshotParts parts;
+  std::vector<std::unique_ptr<core::Worker>> workers;
+  std::vector<uint16_t> bound_ports;
+  uv_loop_t* host_loop = nullptr;
+  State state = State::created;
+
+  Status bind_all(uint32_t nworkers, std::vector<std::vector<int>>& fds);
+  Status launch(uv_loop_t* loop);
+};
+
+namespace {
+// A listening socket with SO_REUSEPORT: each worker gets its own and the
+// kernel spreads connections over them, so workers never share an accept queue.
+int bind_socket(const sockaddr* sa, std::string& err) {
+  int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    err = std::strerror(errno);
+    return -1;
+  }
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+  socklen_t len = sa->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  if (bind(fd, sa, len) != 0) {
+    err = std::strerror(errno);
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+}  // namespace
+
+Status GatewayImpl::bind_all(uint32_t nworkers, std::vector<std::vector<int>>& fds) {
+  fds.assign(nworkers, {});
+  bound_ports.clear();
+  for (const ListenSpec& l : listens) {
+    sockaddr_storage ss{};
+    if (uv_ip4_addr(l.address.c_str(), l.port, reinterpret_cast<sockaddr_in*>(&ss)) != 0 &&
+        uv_ip6_addr(l.address.c_str(), l.port, reinterpret_cast<sockaddr_in6*>(&ss)) != 0)
+      return {Status::listen, "listen " + l.address + ": not an IP address"};
+    uint16_t port = l.port;
+    for (uint32_t w = 0; w < nworkers; ++w) {
+      if (ss.ss_family == AF_INET) reinterpret_cast<sockaddr_in*>(&ss)->sin_port = htons(port);
+      else reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port = htons(port);
+      std::string err;
+      int fd = bind_socket(reinterpret_cast<sockaddr*>(&ss), err);
+      if (fd < 0) {
+        for (auto& v : fds)
+          for (int f : v) ::close(f);
+        fds.clear();
+        return {Status::listen,
+                "listen " + l.address + ":" + std::to_string(l.port) + ": " + err};
+      }
+      if (port == 0) {  // the kernel chose; the other workers share its choice
+        sockaddr_storage got{};
+        socklen_t glen = sizeof got;
+        getsockname(fd, reinterpret_cast<sockaddr*>(&got), &glen);
+        port = ntohs(got.ss_family == AF_INET ? reinterpret_cast<sockaddr_in*>(&got)->sin_port
+                                              : reinterpret_cast<sockaddr_in6*>(&got)->sin6_port);
+      }
+      fds[w].push_back(fd);
+    }
+    bound_ports.push_back(port);
+  }
+  return {};
+}
+
+Status GatewayImpl::launch(uv_loop_t* loop) {
+  if (state != State::created) return {Status::state, "the gateway was already started"};
+  if (listens.empty()) return {Status::config, "no listener: call listen() or configure listeners"};
+  std::shared_ptr<const core::Snapshot> snap;
+  Status st = core::build_snapshot(parts, snap);
+  if (!st) return st;
+  uint32_t n = loop ? 1 : options.workers;
+  if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::vector<int>> fds;
+  st = bind_all(n, fds);
+  if (!st) return st;
+  for (uint32_t i = 0; i < n; ++i) {
+    auto w = std::make_unique<core::Worker>(i, snap);
+    int r = w->init(loop, fds[i]);
+    if (r < 0) {
+      // Sockets of later workers were never handed over.
+      for (uint32_t j = i + 1; j < n; ++j)
+        for (int f : fds[j]) ::close(f);
+      w->begin_stop(0);
+      if (!loop) uv_run(w->io.loop, UV_RUN_DEFAULT);
+      for (auto& started : workers) {
+        started->begin_stop(0);
+        if (!loop) uv_run(started->io.loop, UV_RUN_DEFAULT);
+      }
+      workers.clear();
+      return {Status::listen, std::string("listen: ") + uv_strerror(r)};
+    }
+    workers.push_back(std::move(w));
+  }
+  host_loop = loop;
+  if (!loop)
+    for (auto& w : workers) w->run_thread();
+  state = State::running;
+  return {};
+}
+
+Gateway::Gateway(GatewayOptions options) : impl_(std::make_unique<GatewayImpl>()) {
+  impl_->options = options;
+  impl_->parts.limits = options.limits;
+  impl_->parts.via = options.via;
+}
+
+Gateway::~Gateway() {
+  stop(0);
+  if (impl_->host_loop) {
+    // The host's loop finishes closing our handles; run it here (bounded) in
+    // case the host stopped running it before destroying the gateway.
+    for (int i = 0; i < 1000; ++i) {
+      bool all = true;
+      for (auto& w : impl_->workers) all = all && w->closed();
+      if (all) break;
+      uv_run(impl_->host_loop, UV_RUN_NOWAIT);
+    }
+  }
+}
+
+std::unique_ptr<Gateway> Gateway::from_config(const GatewayConfig& config, Status* status) {
+  std::string err = validate_config(config);
+  if (!err.empty()) {
+    if (status) *status = {Status::config, err};
+    return nullptr;
+  }
+  GatewayOptions o;
+  o.workers = config.workers;
+  o.limits = config.limits;
+  o.via = config.via;
+  auto gw = std::make_unique<Gateway>(o);
+  core::parts_from_config(config, gw->impl_->parts);
+  for (const auto& l : config.listeners) gw->listen(l.address, l.port);
+  if (status) *status = {};
+  return gw;
+}
+
+Gateway& Gateway::upstream(std::string name, UpstreamPool pool) {
+  impl_->parts.upstreams.insert_or_assign(std::move(name), std::move(pool));
+  return *this;
+}
+
+Gateway& Gateway::router(Router router) {
+  impl_->parts.router = std::move(router);
+  return *this;
+}
+
+Gateway& Gateway::pipeline(Pipeline pipeline) {
+  impl_->parts.pipeline = std::move(pipeline);
+  return *this;
+}
+
+Gateway& Gateway::listen(std::string address, uint16_t port) {
+  impl_->listens.push_back({std::move(address), port});
+  return *this;
+}
+
+Status Gateway::start() { return impl_->launch(nullptr); }
+
+Status Gateway::attach(uv_loop_s* loop) {
+  if (!loop) return {Status::invalid, "attach: loop is NULL"};
+  return impl_->launch(loop);
+}
+
+Status Gateway::reload(const GatewayConfig& config) {
+  if (impl_->state == GatewayImpl::State::stopped)
+    return {Status::state, "reload: the gateway is stopped"};
+  std::string err = validate_config(config);
+  if (!err.empty()) return {Status::config, err};
+  core::SnapshotParts parts;
+  parts.pipeline = impl_->parts.pipeline;
+  core::parts_from_config(config, parts);
+  std::shared_ptr<const core::Snapshot> snap;
+  Status st = core::build_snapshot(parts, snap);
+  if (!st) return st;
+  impl_->parts = std::move(parts);
+  for (auto& w : impl_->workers) {
+    core::Worker* wp = w.get();
+    wp->post([wp, snap] { wp->install(snap); });
+  }
+  return {};
+}
+
+Status Gateway::stop(uint32_t drain_ms) {
+  if (impl_->state != GatewayImpl::State::running) {
+    if (impl_->state == GatewayImpl::State::created) impl_->state = GatewayImpl::State::stopped;
+    return {};
+  }
+  impl_->state = GatewayImpl::State::stopped;
+  if (impl_->host_loop) {
+    for (auto& w : impl_->workers) w->begin_stop(drain_ms);
+    return {};
+  }
+  for (auto& w : impl_->workers) {
+    core::Worker* wp = w.get();
+    wp->post([wp, drain_ms] { wp->begin_stop(drain_ms); });
+  }
+  for (auto& w : impl_->workers) w->join();
+  return {};
+}
+
+bool Gateway::running() const noexcept { return impl_->state == GatewayImpl::State::running; }
+
+std::vector<uint16_t> Gateway::ports() const { return impl_->bound_ports; }
+
+}  // namespace weir

@@ -1,0 +1,182 @@
+#include "core/worker.hpp"
+
+#include "core/client_connection.hpp"
+
+namespace weir::core {
+
+Worker::Worker(uint32_t index, std::shared_ptr<const Snapshot> snapshot) : index_(index) {
+  install_pools(std::move(snapshot));
+}
+
+Worker::~Worker() {
+  join();
+  if (owns_loop_) uv_loop_close(&own_loop_);
+}
+
+void Worker::install_pools(std::shared_ptr<const Snapshot> snap) {
+  // Pools of endpoints that stay (same upstream name and address) carry over
+  // with their idle connections; the others retire and close as they finish.
+  std::vector<upstream::WorkerUpstream> next;
+  next.reserve(snap->upstreams.size());
+  for (const UpstreamSpec& spec : snap->upstreams) {
+    upstream::WorkerUpstream wu;
+    wu.name = spec.name;
+    wu.lb = spec.options.lb;
+    for (size_t i = 0; i < spec.addresses.size(); ++i) {
+      std::shared_ptr<upstream::EndpointPool> found;
+      for (auto& old : upstreams_) {
+        if (old.name != spec.name) continue;
+        for (auto& ep : old.endpoints)
+          if (ep && ep->address == spec.addresses[i]) {
+            found = ep;
+            ep.reset();
+            break;
+          }
+      }
+      if (!found) {
+        found = std::make_shared<upstream::EndpointPool>();
+        found->address = spec.addresses[i];
+        found->addr = spec.resolved[i];
+      }
+      found->options = spec.options;
+      wu.endpoints.push_back(std::move(found));
+    }
+    next.push_back(std::move(wu));
+  }
+  for (auto& old : upstreams_)
+    for (auto& ep : old.endpoints)
+      if (ep) {
+        ep->retired = true;
+        // Idle connections of a retired pool close now.
+        while (ep->idle_head) upstream::UpstreamConnection::take_idle(*ep, nullptr)->finish(false);
+      }
+  upstreams_ = std::move(next);
+  snapshot_ = std::move(snap);
+}
+
+int Worker::init(uv_loop_t* loop, const std::vector<int>& listen_fds) {
+  if (!loop) {
+    int r = uv_loop_init(&own_loop_);
+    if (r < 0) return r;
+    owns_loop_ = true;
+    loop = &own_loop_;
+  }
+  io.loop = loop;
+  uv_async_init(loop, &async_, &on_async);
+  async_.data = this;
+  uv_timer_init(loop, &drain_timer_);
+  drain_timer_.data = this;
+  open_handles_ = 2;
+  for (int fd : listen_fds) {
+    auto* t = new uv_tcp_t;
+    uv_tcp_init(loop, t);
+    t->data = this;
+    int r = uv_tcp_open(t, fd);
+    if (r == 0) r = uv_listen(reinterpret_cast<uv_stream_t*>(t), 1024, &on_connection);
+    listeners_.push_back(t);
+    ++open_handles_;
+    if (r < 0) return r;
+  }
+  return 0;
+}
+
+void Worker::run_thread() {
+  thread_ = std::thread([this] { uv_run(io.loop, UV_RUN_DEFAULT); });
+}
+
+void Worker::join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::post(std::function<void()> fn) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    inbox_.push_back(std::move(fn));
+  }
+  uv_async_send(&async_);
+}
+
+void Worker::on_async(uv_async_t* a) {
+  auto* w = static_cast<Worker*>(a->data);
+  std::vector<std::function<void()>> work;
+  {
+    std::lock_guard<std::mutex> lock(w->mu_);
+    work.swap(w->inbox_);
+  }
+  for (auto& fn : work) fn();
+}
+
+void Worker::on_connection(uv_stream_t* server, int status) {
+  auto* w = static_cast<Worker*>(server->data);
+  if (status < 0 || w->draining_) return;
+  ClientConnection::accept(*w, server);
+}
+
+void Worker::install(std::shared_ptr<const Snapshot> snapshot) { install_pools(std::move(snapshot)); }
+
+void Worker::add_connection(ClientConnection* c) noexcept {
+  c->next = conns_;
+  c->prev = nullptr;
+  if (conns_) conns_->prev = c;
+  conns_ = c;
+  ++connections_;
+}
+
+void Worker::remove_connection(ClientConnection* c) noexcept {
+  if (c->prev) c->prev->next = c->next;
+  else if (conns_ == c) conns_ = c->next;
+  else return;  // not listed
+  if (c->next) c->next->prev = c->prev;
+  c->next = c->prev = nullptr;
+  --connections_;
+  if (draining_) maybe_finish_stop();
+}
+
+void Worker::begin_stop(uint32_t drain_ms) {
+  if (draining_) return;
+  draining_ = true;
+  for (uv_tcp_t* t : listeners_)
+    uv_close(reinterpret_cast<uv_handle_t*>(t), [](uv_handle_t* h) {
+      auto* w = static_cast<Worker*>(h->data);
+      delete reinterpret_cast<uv_tcp_t*>(h);
+      if (--w->open_handles_ == 0) w->closed_ = true;
+    });
+  listeners_.clear();
+  // Idle connections close now, busy ones after their response.
+  for (ClientConnection* c = conns_; c;) {
+    ClientConnection* next = c->next;
+    c->drain();
+    c = next;
+  }
+  uv_timer_start(&drain_timer_, &on_drain_timer, drain_ms, 0);
+  maybe_finish_stop();
+}
+
+void Worker::on_drain_timer(uv_timer_t* t) {
+  auto* w = static_cast<Worker*>(t->data);
+  while (w->conns_) w->conns_->close();  // deadline: whatever is left is cut
+  w->maybe_finish_stop();
+}
+
+void Worker::maybe_finish_stop() {
+  if (!draining_ || conns_ || closing_) return;
+  closing_ = true;
+  close_handles();
+}
+
+void Worker::close_handles() {
+  for (auto& wu : upstreams_)
+    for (auto& ep : wu.endpoints) {
+      ep->retired = true;
+      while (ep->idle_head) upstream::UpstreamConnection::take_idle(*ep, nullptr)->finish(false);
+    }
+  auto done = [](uv_handle_t* h) {
+    auto* w = static_cast<Worker*>(h->data);
+    if (--w->open_handles_ == 0) w->closed_ = true;
+  };
+  uv_timer_stop(&drain_timer_);
+  uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), done);
+  uv_close(reinterpret_cast<uv_handle_t*>(&async_), done);
+}
+
+}  // namespace weir::core

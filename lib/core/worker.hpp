@@ -1,0 +1,83 @@
+// A worker: one thread (or the host's thread), one uv loop, its own listening
+// sockets (SO_REUSEPORT), its own upstream pools. Everything it owns is
+// touched only from its loop; other threads talk to it through post().
+#pragma once
+
+#include <uv.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/io_context.hpp"
+#include "core/snapshot.hpp"
+#include "upstream/endpoint_pool.hpp"
+
+namespace weir::core {
+
+class ClientConnection;
+
+class Worker {
+ public:
+  Worker(uint32_t index, std::shared_ptr<const Snapshot> snapshot);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Sets the worker up on `loop` (its own or the host's) with listening
+  // sockets already bound by the gateway. Call on the loop's thread.
+  int init(uv_loop_t* loop, const std::vector<int>& listen_fds);
+  // Runs the worker's own loop on a new thread.
+  void run_thread();
+  void join();
+  // Runs `fn` on the worker's loop thread (the only cross-thread entry).
+  void post(std::function<void()> fn);
+
+  // Loop thread only.
+  void install(std::shared_ptr<const Snapshot> snapshot);
+  void begin_stop(uint32_t drain_ms);
+  bool closed() const noexcept { return closed_; }
+
+  IoContext io;
+  const std::shared_ptr<const Snapshot>& snapshot() const noexcept { return snapshot_; }
+  upstream::WorkerUpstream& upstream_at(int32_t i) noexcept { return upstreams_[i]; }
+  uint64_t next_request_seq() noexcept { return ++request_seq_; }
+  uint32_t index() const noexcept { return index_; }
+  bool draining() const noexcept { return draining_; }
+
+  void add_connection(ClientConnection* c) noexcept;
+  void remove_connection(ClientConnection* c) noexcept;
+  uint32_t connection_count() const noexcept { return connections_; }
+
+ private:
+  static void on_connection(uv_stream_t* server, int status);
+  static void on_async(uv_async_t* a);
+  static void on_drain_timer(uv_timer_t* t);
+  void maybe_finish_stop();
+  void install_pools(std::shared_ptr<const Snapshot> snapshot);
+  void close_handles();
+
+  uint32_t index_;
+  std::shared_ptr<const Snapshot> snapshot_;
+  std::vector<upstream::WorkerUpstream> upstreams_;
+  uv_loop_t own_loop_;
+  bool owns_loop_ = false;
+  std::thread thread_;
+  uv_async_t async_;
+  uv_timer_t drain_timer_;
+  std::vector<uv_tcp_t*> listeners_;
+  std::mutex mu_;  // guards inbox_ only; never taken on the request path
+  std::vector<std::function<void()>> inbox_;
+  ClientConnection* conns_ = nullptr;
+  uint32_t connections_ = 0;
+  uint64_t request_seq_ = 0;
+  int open_handles_ = 0;
+  bool draining_ = false;
+  bool closing_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace weir::core

@@ -1,0 +1,80 @@
+#include "router/route_predicates.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "router/text.hpp"
+
+namespace weir::router {
+
+namespace {
+
+// RFC 9110 section 5.5: no control bytes in a field value but HTAB.
+bool is_field_value(std::string_view v) {
+  for (char c : v) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u < 0x20 && u != '\t') || u == 0x7f) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string check_predicates(const Route& route) {
+  for (const std::string& m : route.methods) {
+    if (!is_token(m)) return "method \"" + m + "\" is not an HTTP token";
+  }
+  for (const auto& [name, value] : route.headers) {
+    if (!is_token(name)) return "header name \"" + name + "\" is not an HTTP token";
+    if (!is_field_value(value)) return "header \"" + name + "\" value holds control characters";
+  }
+  return {};
+}
+
+uint32_t predicate_count(const Route& route) noexcept {
+  return (route.methods.empty() ? 0u : 1u) + static_cast<uint32_t>(route.headers.size());
+}
+
+std::string predicate_key(const Route& route) {
+  std::vector<std::string> methods = route.methods;
+  std::sort(methods.begin(), methods.end());
+  methods.erase(std::unique(methods.begin(), methods.end()), methods.end());
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const auto& [name, value] : route.headers) headers.emplace_back(ascii_lowered(name), value);
+  std::sort(headers.begin(), headers.end());
+  headers.erase(std::unique(headers.begin(), headers.end()), headers.end());
+
+  // '\n' cannot occur in a token or a checked field value, so it separates.
+  std::string key;
+  for (const std::string& m : methods) key.append(m).push_back('\n');
+  key.push_back('\n');
+  for (const auto& [name, value] : headers) key.append(name).append(": ").append(value).push_back('\n');
+  return key;
+}
+
+bool predicates_hold(const Route& route, const MatchInput& in) noexcept {
+  if (!route.methods.empty()) {
+    bool found = false;
+    for (const std::string& m : route.methods) {
+      if (m == in.method) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  for (const auto& [name, value] : route.headers) {
+    bool found = false;
+    for (const Header& h : in.headers) {
+      if (h.value == value && iequals(h.name, name)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+}  // namespace weir::router
