@@ -82,8 +82,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# stop_pid PID: TERM, then KILL after 5 s, and forget it. Only a process
+# that is still this shell's child is signalled, so a pid that ended and
+# was reused by another process is left alone.
 stop_pid() {
-    local pid=$1 i
+    local pid=$1 i kept=()
+    for i in "${PIDS[@]}"; do [[ $i == "$pid" ]] || kept+=("$i"); done
+    PIDS=("${kept[@]+"${kept[@]}"}")
+    [[ $(awk '{sub(/.*\) /, ""); print $2}' /proc/"$pid"/stat 2>/dev/null) == "$$" ]] || return 0
     kill -TERM "$pid" 2>/dev/null || return 0
     for ((i = 0; i < 50; i++)); do
         kill -0 "$pid" 2>/dev/null || break
@@ -91,9 +97,6 @@ stop_pid() {
     done
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
-    local kept=()
-    for i in "${PIDS[@]}"; do [[ $i == "$pid" ]] || kept+=("$i"); done
-    PIDS=("${kept[@]+"${kept[@]}"}")
 }
 
 # start NAME CPU CMD...: runs CMD pinned to CPU in the background, output to
@@ -104,6 +107,19 @@ start() {
     taskset -c "$cpu" "$@" >"$TMP/$name.log" 2>&1 &
     STARTED=$!
     PIDS+=("$STARTED")
+}
+
+# run_job CMD...: runs CMD to its end like a foreground command, but as a
+# background job that the shell waits for, so that a TERM or INT reaches the
+# trap at once instead of after CMD, and cleanup stops CMD too.
+run_job() {
+    local pid rc=0
+    "$@" &
+    pid=$!
+    PIDS+=("$pid")
+    wait "$pid" || rc=$?
+    stop_pid "$pid"
+    return "$rc"
 }
 
 free_port() {
@@ -248,7 +264,7 @@ to_ms() {
 # proxy stops answering.
 load() {
     local conns=$1 secs=$2
-    timeout $((secs + 30)) taskset -c "$LOAD_CPU" \
+    run_job timeout $((secs + 30)) taskset -c "$LOAD_CPU" \
         wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s --latency "http://127.0.0.1:$PROXY_PORT/"
 }
 
@@ -345,7 +361,7 @@ run_idle() {
             note "$target did not start; row skipped"
             continue
         }
-        python3 "$HERE/idle_conns.py" --name "$target" --port "$PROXY_PORT" --pid "$PROXY_PID" \
+        run_job python3 "$HERE/idle_conns.py" --name "$target" --port "$PROXY_PORT" --pid "$PROXY_PID" \
             --count "$IDLE_CONNS" --timeout 120 >>"$TMP/idle.tsv" || note "$target: idle run failed"
         stop_proxy
     done

@@ -231,8 +231,16 @@ void ClientConnection::pump() {
     // Unparsed bytes wait (pipelining or backpressure): stop reading more.
     reading_ = false;
     uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+  } else if (!parse_paused_) {
+    resume_reading();
   }
   release_buffers();
+}
+
+void ClientConnection::resume_reading() noexcept {
+  if (reading_ || client_eof_ || closed_ || phase_ == Phase::closing) return;
+  reading_ = true;
+  uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &on_alloc, &on_read);
 }
 
 void ClientConnection::start_message() noexcept {
@@ -268,6 +276,7 @@ int ClientConnection::cb_message_begin(llhttp_t* p) {
 int ClientConnection::cb_url(llhttp_t* p, const char* at, size_t len) {
   auto* c = self_of(p);
   if (c->url_len_ == 0) c->url_off_ = c->off(at);
+  else if (c->off(at) != c->url_off_ + c->url_len_) return -1;
   c->url_len_ += static_cast<uint32_t>(len);
   if (c->url_len_ > c->w_.snapshot()->limits.max_url_bytes) {
     c->reject_status_ = 414;
@@ -280,10 +289,16 @@ int ClientConnection::cb_url(llhttp_t* p, const char* at, size_t len) {
 int ClientConnection::cb_header_field(llhttp_t* p, const char* at, size_t len) {
   auto* c = self_of(p);
   const Limits& lim = c->w_.snapshot()->limits;
-  if (!c->fields_.on_name(c->off(at), static_cast<uint32_t>(len), lim.max_headers) ||
+  auto r = c->fields_.on_name(c->off(at), static_cast<uint32_t>(len), lim.max_headers);
+  if (r == http::HeadFields::NameResult::too_many ||
       c->off(at) + len - c->msg_start_ > lim.max_header_bytes) {
     c->reject_status_ = 431;
     c->reject_message_ = "request header too large";
+    return -1;
+  }
+  if (r == http::HeadFields::NameResult::malformed) {
+    c->reject_status_ = 400;
+    c->reject_message_ = "malformed header field";
     return -1;
   }
   return 0;
@@ -296,13 +311,22 @@ int ClientConnection::cb_header_value(llhttp_t* p, const char* at, size_t len) {
     c->reject_message_ = "request header too large";
     return -1;
   }
-  c->fields_.on_value(c->off(at), static_cast<uint32_t>(len));
+  if (!c->fields_.on_value(c->off(at), static_cast<uint32_t>(len))) {
+    c->reject_status_ = 400;
+    c->reject_message_ = "obsolete line folding";
+    return -1;
+  }
   return 0;
 }
 
 int ClientConnection::cb_header_value_complete(llhttp_t* p) {
   auto* c = self_of(p);
   uint32_t i = c->fields_.on_value_complete(c->rbuf_.data);
+  if (c->fields_.name_len(i) == 0) {  // RFC 9110 5.1: a name is a token
+    c->reject_status_ = 400;
+    c->reject_message_ = "empty header name";
+    return -1;
+  }
   if (c->fields_.kind(i) == http::HeaderKind::host) {
     if (c->host_index_ != UINT32_MAX) {  // RFC 9112 3.2: exactly one Host
       c->reject_status_ = 400;
@@ -369,6 +393,7 @@ void ClientConnection::end_exchange() {
   }
   snap_.reset();
   endpoint_.reset();
+  edits_.reset();
   handler_body_.clear();
   if (handler_body_.capacity() > 64 * 1024) std::string().swap(handler_body_);
   up_head_.release();
@@ -389,10 +414,7 @@ void ClientConnection::end_exchange() {
   }
   msg_start_ = 0;
   arm_timer(w_.snapshot()->limits.idle_timeout_ms, false);
-  if (!reading_ && !client_eof_) {
-    reading_ = true;
-    uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &on_alloc, &on_read);
-  }
+  resume_reading();
   if (rlen_ == 0) release_buffers();
 }
 

@@ -66,6 +66,7 @@ class ClientConnection final : public upstream::UpstreamSink {
   void start_message() noexcept;
   void end_exchange();
   void release_buffers() noexcept;
+  void resume_reading() noexcept;
   bool reject(int status, const char* message);  // a local error response; closes after
   void send_local(std::string&& bytes, bool close_after);
   void close_after_flush() noexcept;
@@ -78,6 +79,13 @@ class ClientConnection final : public upstream::UpstreamSink {
   void dispatch();
   bool validate_head();
   void run_handler();
+  void respond_local(std::string&& bytes);
+  bool local_close() noexcept;
+  Request request_view() const;
+  bool run_request_hooks();  // true when a middleware answered
+  void run_response_hooks(uint16_t status);
+  bool edited_away(std::string_view name) const;
+
   void connect_upstream();
   void send_request_head();
   void build_request_head();
@@ -160,6 +168,7 @@ class ClientConnection final : public upstream::UpstreamSink {
   upstream::UpstreamConnection* up_ = nullptr;
   std::shared_ptr<upstream::EndpointPool> endpoint_;
   std::string handler_body_;
+  std::unique_ptr<Context::Edits> edits_;  // only when the pipeline has middleware
   char request_id_[24] = {};
   uint8_t request_id_len_ = 0;
 };

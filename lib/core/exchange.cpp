@@ -147,15 +147,12 @@ void ClientConnection::dispatch() {
   if (!route_) {
     status_ = 404;
     std::string bytes;
-    if (parser_.flags & (F_CHUNKED | F_CONTENT_LENGTH)) close_after_ = true;
-    http::append_error_response(bytes, 404, "no route", request_id(), close_after_, head_method_);
-    phase_ = Phase::local;
-    parse_paused_ = false;
-    kick_ = true;
-    response_done_ = true;
-    send_local(std::move(bytes), false);
+    http::append_error_response(bytes, 404, "no route", request_id(), local_close(),
+                                head_method_);
+    respond_local(std::move(bytes));
     return;
   }
+  if (!snap_->pipeline.empty() && run_request_hooks()) return;
   bool has_body = (parser_.flags & F_CHUNKED) || parser_.content_length > 0;
   if (lim.max_body_bytes && (parser_.flags & F_CONTENT_LENGTH) &&
       parser_.content_length > lim.max_body_bytes) {
@@ -192,6 +189,85 @@ void ClientConnection::dispatch() {
   connect_upstream();
 }
 
+bool ClientConnection::local_close() noexcept {
+  // A request body still coming is read and dropped, unless it is large (or
+  // of unknown size) enough that closing is cheaper.
+  if ((parser_.flags & F_CHUNKED) || parser_.content_length > 65536) close_after_ = true;
+  return close_after_;
+}
+
+void ClientConnection::respond_local(std::string&& bytes) {
+  phase_ = Phase::local;
+  parse_paused_ = false;
+  kick_ = true;
+  response_done_ = true;
+  send_local(std::move(bytes), close_after_);
+}
+
+Request ClientConnection::request_view() const {
+  Request req;
+  req.method = llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
+  req.target = std::string_view(rbuf_.data + url_off_, url_len_);
+  req.path = std::string_view(up_head_.data(), path_len_);
+  req.query = std::string_view(rbuf_.data + query_off_, query_len_);
+  req.host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "";
+  req.version_minor = parser_.http_minor;
+  req.headers = fields_.headers();
+  req.body = handler_body_;
+  req.client_ip = client_ip_view();
+  req.route = route_ ? std::string_view(route_->name) : std::string_view();
+  req.params = params_;
+  return req;
+}
+
+bool ClientConnection::run_request_hooks() {
+  edits_ = std::make_unique<Context::Edits>();
+  Request req = request_view();
+  Context ctx(&req, edits_.get());
+  for (const Middleware& m : snap_->pipeline.chain()) {
+    if (!m.on_request) continue;
+    try {
+      m.on_request(ctx);
+    } catch (...) {
+      ctx.respond(500, "{\"error\":\"middleware failed\"}\n");
+    }
+    if (edits_->responded) {
+      Response& res = edits_->local;
+      for (auto& h : edits_->response_set) res.headers.push_back(h);
+      status_ = res.status;
+      std::string bytes;
+      http::append_response(bytes, res, local_close(), head_method_);
+      respond_local(std::move(bytes));
+      return true;
+    }
+  }
+  return false;
+}
+
+void ClientConnection::run_response_hooks(uint16_t status) {
+  if (!edits_) return;
+  Request req = request_view();
+  Context ctx(&req, edits_.get(), status);
+  const auto& chain = snap_->pipeline.chain();
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if (!it->on_response) continue;
+    try {
+      it->on_response(ctx);
+    } catch (...) {
+      // A failing response hook leaves the response as it is.
+    }
+  }
+}
+
+bool ClientConnection::edited_away(std::string_view name) const {
+  if (!edits_) return false;
+  for (const auto& r : edits_->request_remove)
+    if (iequals(r, name)) return true;
+  for (const auto& kv : edits_->request_set)
+    if (iequals(kv.first, name)) return true;
+  return false;
+}
+
 void ClientConnection::build_request_head() {
   HeadBuffer& b = up_head_;
   b.truncate(path_len_);
@@ -225,6 +301,7 @@ void ClientConnection::build_request_head() {
     switch (fields_.kind(i)) {
       case http::HeaderKind::other:
         if (has_connection && named_by_connection(fields_, h.name)) continue;
+        if (edits_ && edited_away(h.name)) continue;
         put_field(b, h.name, h.value);
         continue;
       case http::HeaderKind::via:
@@ -260,6 +337,9 @@ void ClientConnection::build_request_head() {
       if (fields_.kind(i) == http::HeaderKind::upgrade) put_field(b, "upgrade", fields_.at(i).value);
     b.append("connection: upgrade\r\n");
   }
+  if (edits_)
+    for (const auto& [name, value] : edits_->request_set)
+      if (http::is_safe_field(name, value)) put_field(b, name, value);
   if (up_chunked_) {
     b.append("transfer-encoding: chunked\r\n");
   } else if (parser_.flags & F_CONTENT_LENGTH) {
@@ -436,6 +516,11 @@ void ClientConnection::on_response_head(const upstream::ResponseHead& h) {
     }
   }
   if (snap_->via) b.append("via: 1.1 weir\r\n");
+  if (edits_) {
+    run_response_hooks(static_cast<uint16_t>(h.status));
+    for (const auto& [name, value] : edits_->response_set)
+      if (http::is_safe_field(name, value)) put_field(b, name, value);
+  }
   if (upgrading) {
     b.append("connection: upgrade\r\n");
     raw_pending_ = true;
@@ -515,10 +600,7 @@ void ClientConnection::on_upstream_batch_end() {
       }
     }
     rlen_ = rpos_ = 0;
-    if (!reading_ && !client_eof_) {
-      reading_ = true;
-      uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &on_alloc, &on_read);
-    }
+    resume_reading();
   }
 }
 
@@ -538,35 +620,17 @@ void ClientConnection::on_upstream_eof() {
 
 void ClientConnection::on_upstream_drain() {
   if (phase_ == Phase::raw) {
-    if (!reading_ && !client_eof_) {
-      reading_ = true;
-      uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &on_alloc, &on_read);
-    }
+    resume_reading();
     return;
   }
   if (phase_ == Phase::upstream && parse_paused_ && !request_done_) {
     parse_paused_ = false;
-    if (!reading_ && !client_eof_) {
-      reading_ = true;
-      uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), &on_alloc, &on_read);
-    }
     pump();
   }
 }
 
 void ClientConnection::run_handler() {
-  Request req;
-  req.method = llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
-  req.target = std::string_view(rbuf_.data + url_off_, url_len_);
-  req.path = std::string_view(up_head_.data(), path_len_);
-  req.query = std::string_view(rbuf_.data + query_off_, query_len_);
-  req.host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "";
-  req.version_minor = parser_.http_minor;
-  req.headers = fields_.headers();
-  req.body = handler_body_;
-  req.client_ip = client_ip_view();
-  req.route = route_->name;
-  req.params = params_;
+  Request req = request_view();
   Response res;
   try {
     route_->target.handler(req, res);
@@ -575,6 +639,10 @@ void ClientConnection::run_handler() {
     res = Response{};
     res.status = 500;
     res.body = "{\"error\":\"handler failed\"}\n";
+  }
+  if (edits_) {
+    run_response_hooks(res.status);
+    for (auto& h : edits_->response_set) res.headers.push_back(h);
   }
   status_ = res.status;
   std::string bytes;

@@ -18,28 +18,35 @@ void HeadFields::release(core::BufferPool& pool) noexcept {
   n_ = 0;
 }
 
-bool HeadFields::on_name(uint32_t off, uint32_t len, uint32_t max_fields) noexcept {
-  if (state_ == 1) {  // another piece of the same name
-    raws()[n_ - 1].name_len += len;
-    return true;
+HeadFields::NameResult HeadFields::on_name(uint32_t off, uint32_t len,
+                                           uint32_t max_fields) noexcept {
+  if (state_ == 1) {  // another piece of the same name: must follow the first
+    Raw& r = raws()[n_ - 1];
+    if (off != r.name_off + r.name_len) return NameResult::malformed;
+    r.name_len += len;
+    return NameResult::ok;
   }
-  if (n_ >= max_fields || n_ >= kMaxFields) return false;
+  if (n_ >= max_fields || n_ >= kMaxFields) return NameResult::too_many;
   raws()[n_] = Raw{off, len, 0, 0};
   ++n_;
   state_ = 1;
-  return true;
+  return NameResult::ok;
 }
 
-void HeadFields::on_value(uint32_t off, uint32_t len) noexcept {
-  if (n_ == 0) return;
+bool HeadFields::on_value(uint32_t off, uint32_t len) noexcept {
+  if (n_ == 0) return false;
   Raw& r = raws()[n_ - 1];
   if (state_ != 2) {
     r.value_off = off;
     r.value_len = len;
     state_ = 2;
   } else {
+    // A piece that does not follow the previous one means llhttp joined a
+    // folded line (obs-fold, RFC 9112 5.2), which weir refuses.
+    if (off != r.value_off + r.value_len) return false;
     r.value_len += len;
   }
+  return true;
 }
 
 uint32_t HeadFields::on_value_complete(const char* base) noexcept {

@@ -26,10 +26,13 @@ class HeadFields {
   void release(core::BufferPool& pool) noexcept;
   bool active() const noexcept { return block_.data != nullptr; }
 
-  // Offsets are relative to the read buffer's base. Return false when the
-  // field count would pass `max_fields`.
-  bool on_name(uint32_t off, uint32_t len, uint32_t max_fields) noexcept;
-  void on_value(uint32_t off, uint32_t len) noexcept;
+  // Offsets are relative to the read buffer's base. on_name is false when
+  // the field count would pass `max_fields`; both are false when a piece does
+  // not continue the previous one (a folded line).
+  enum class NameResult : uint8_t { ok, too_many, malformed };
+  NameResult on_name(uint32_t off, uint32_t len, uint32_t max_fields) noexcept;
+  bool on_value(uint32_t off, uint32_t len) noexcept;
+  uint32_t name_len(uint32_t i) const noexcept { return raws()[i].name_len; }
   // Called when a value is complete; classifies the field. Returns its index.
   uint32_t on_value_complete(const char* base) noexcept;
   // Moves every offset down by `delta` (the buffer was compacted).

@@ -25,6 +25,19 @@ void append_status_line(std::string& out, int status) {
 bool has_no_body(int status) { return status < 200 || status == 204 || status == 304; }
 }  // namespace
 
+bool is_safe_field(std::string_view name, std::string_view value) noexcept {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    // tchar (RFC 9110 5.6.2)
+    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  for (unsigned char c : value)
+    if (c == '\r' || c == '\n' || c == '\0') return false;
+  return true;
+}
+
 void append_json_escaped(std::string& out, std::string_view s) {
   static const char hex[] = "0123456789abcdef";
   for (unsigned char c : s) {
@@ -75,7 +88,7 @@ void append_response(std::string& out, const Response& res, bool close, bool hea
   for (const auto& [name, value] : res.headers) {
     // The gateway frames the body; a handler's own framing would desynchronise.
     HeaderKind k = classify_header(name);
-    if (is_hop_or_framing(k)) continue;
+    if (is_hop_or_framing(k) || !is_safe_field(name, value)) continue;
     out.append(name);
     out.append(": ");
     out.append(value);

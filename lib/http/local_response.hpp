@@ -17,6 +17,10 @@ void append_error_response(std::string& out, int status, std::string_view messag
 // Appends `res` with Content-Length framing; `close` adds Connection: close.
 void append_response(std::string& out, const Response& res, bool close, bool head_only);
 
+// True when a header set by host code can be written as is: a token name and
+// a value without CR, LF or NUL (which would split the message, RFC 9110 5.5).
+bool is_safe_field(std::string_view name, std::string_view value) noexcept;
+
 // Appends `s` as a JSON string body (without quotes), escaping as RFC 8259 7.
 void append_json_escaped(std::string& out, std::string_view s);
 

@@ -360,21 +360,24 @@ int UpstreamConnection::cb_status(llhttp_t* p, const char* at, size_t len) {
 
 int UpstreamConnection::cb_header_field(llhttp_t* p, const char* at, size_t len) {
   auto* c = self_of(p);
-  if (!c->fields_.on_name(static_cast<uint32_t>(at - c->rbuf_.data), static_cast<uint32_t>(len),
-                          http::HeadFields::kMaxFields))
+  if (c->fields_.on_name(static_cast<uint32_t>(at - c->rbuf_.data), static_cast<uint32_t>(len),
+                         http::HeadFields::kMaxFields) != http::HeadFields::NameResult::ok)
     return -1;
   return 0;
 }
 
 int UpstreamConnection::cb_header_value(llhttp_t* p, const char* at, size_t len) {
   auto* c = self_of(p);
-  c->fields_.on_value(static_cast<uint32_t>(at - c->rbuf_.data), static_cast<uint32_t>(len));
-  return 0;
+  // A value in pieces that do not follow each other is a folded line.
+  return c->fields_.on_value(static_cast<uint32_t>(at - c->rbuf_.data), static_cast<uint32_t>(len))
+             ? 0
+             : -1;
 }
 
 int UpstreamConnection::cb_header_value_complete(llhttp_t* p) {
   auto* c = self_of(p);
   uint32_t i = c->fields_.on_value_complete(c->rbuf_.data);
+  if (c->fields_.name_len(i) == 0) return -1;
   if (c->fields_.kind(i) == http::HeaderKind::content_length) ++c->content_length_seen_;
   return 0;
 }

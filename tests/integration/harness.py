@@ -27,7 +27,7 @@ WEIR_GATEWAY = os.environ.get("WEIR_GATEWAY", "")
 WEIR_ORIGIN = os.environ.get("WEIR_ORIGIN", "")
 
 START_TIMEOUT_S = 10.0
-STOP_TIMEOUT_S = 5.0
+STOP_TIMEOUT_S = 10.0  # the gateway drains for up to 5 s
 IO_TIMEOUT_S = 10.0
 PATTERN_PERIOD = 251  # the origin's body bytes are i % 251
 
@@ -187,7 +187,7 @@ def gateway_for(origin, **overrides):
 
 class Gateway:
     """weir-gateway with `config` (a dict) on a free port. On exit it sends
-    SIGTERM and fails if the gateway does not exit 0 within 5 s, died of a
+    SIGTERM and fails if the gateway does not exit 0 within 10 s, died of a
     signal, or reported a sanitizer error."""
 
     def __init__(self, config):
@@ -269,7 +269,7 @@ class Gateway:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(STOP_TIMEOUT_S)
-                problems.append("gateway did not exit within 5 s of SIGTERM")
+                problems.append("gateway did not exit within 10 s of SIGTERM")
             else:
                 if self.proc.returncode != 0:
                     problems.append(f"gateway exited with {self.proc.returncode} after SIGTERM")

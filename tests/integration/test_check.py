@@ -8,7 +8,6 @@ accepted: exit status 0 and `FILE: ok`. The binary is named by $WEIR_GATEWAY.
 
 import os
 import subprocess
-import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -72,4 +71,4 @@ class CheckCorpus(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(argv=sys.argv[:1] + sys.argv[1:], verbosity=2)
+    unittest.main(verbosity=2)

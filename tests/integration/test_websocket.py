@@ -105,12 +105,20 @@ class WebSocketTest(unittest.TestCase):
                 self.assertEqual(c2.read_response().json()["target"], "/echo/after")
 
     def test_declined_upgrade_stays_http(self):
-        # /echo answers 200 instead of 101: the connection stays plain HTTP/1.1.
-        with Origin() as origin, gateway_for(origin) as gw, RawConn(gw.port, timeout=5) as c:
+        # /echo answers 200 instead of 101: no tunnel. The connection either
+        # stays plain HTTP/1.1 or is closed as announced (RFC 9112 9.6).
+        with Origin() as origin, gateway_for(origin) as gw:
+            c = RawConn(gw.port, timeout=5)
             _, resp = handshake(c, b"/echo/no-upgrade")
             self.assertEqual(resp.status, 200)
-            c.send(b"GET /echo/then HTTP/1.1\r\nHost: a.test\r\n\r\n")
-            self.assertEqual(c.read_response().json()["target"], "/echo/then")
+            self.assertEqual(resp.json()["target"], "/echo/no-upgrade")
+            if "close" in (resp.header("connection") or "").lower():
+                self.assertTrue(c.wait_closed(3))
+                c.close()
+                c = RawConn(gw.port, timeout=5)
+            with c:
+                c.send(b"GET /echo/then HTTP/1.1\r\nHost: a.test\r\n\r\n")
+                self.assertEqual(c.read_response().json()["target"], "/echo/then")
 
 
 if __name__ == "__main__":
