@@ -4,6 +4,7 @@
 #include "weir/config.hpp"
 #include "weir/gateway.hpp"
 #include "weir/http.hpp"
+#include "weir/log.hpp"
 #include "weir/middleware.hpp"
 #include "weir/router.hpp"
 #include "weir/upstream.hpp"

@@ -6,6 +6,7 @@
 
 #include "core/worker.hpp"
 #include "http/local_response.hpp"
+#include "observe/log.hpp"
 
 namespace weir::core {
 
@@ -257,7 +258,6 @@ void ClientConnection::start_message() noexcept {
   status_ = 0;
   request_id_len_ = 0;
   route_ = nullptr;
-  params_.size = 0;
   if (header_timer_ != 1) arm_timer(w_.snapshot()->limits.header_timeout_ms, true);
 }
 
@@ -432,8 +432,31 @@ bool ClientConnection::reject(int status, const char* message) {
   http::append_error_response(bytes, status, message ? message : "error", request_id(), true,
                               head_method_);
   status_ = static_cast<uint16_t>(status);
+  log_error(status, message ? message : "error");
   send_local(std::move(bytes), true);
   return false;
+}
+
+void ClientConnection::log_error(int status, std::string_view message) {
+  LogLevel level = status >= 500 ? LogLevel::warn : LogLevel::info;
+  if (!observe::log_enabled(level)) return;
+  std::string line;
+  line.reserve(160);
+  line += std::to_string(status);
+  line += ' ';
+  if (phase_ != Phase::head || url_len_) {
+    line += llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
+    line += ' ';
+    if (rbuf_.data) line.append(rbuf_.data + url_off_, std::min<uint32_t>(url_len_, 256));
+    line += ' ';
+  }
+  line += '"';
+  line.append(message);
+  line += "\" client=";
+  line.append(client_ip_view());
+  line += " request_id=";
+  line.append(request_id());
+  observe::log_line(level, line);
 }
 
 void ClientConnection::send_local(std::string&& bytes, bool close_after) {

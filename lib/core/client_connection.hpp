@@ -69,6 +69,7 @@ class ClientConnection final : public upstream::UpstreamSink {
   void resume_reading() noexcept;
   bool reject(int status, const char* message);  // a local error response; closes after
   void send_local(std::string&& bytes, bool close_after);
+  void log_error(int status, std::string_view message);
   void close_after_flush() noexcept;
   void arm_timer(uint32_t ms, bool header_timeout) noexcept;
   uint32_t off(const char* p) const noexcept {
@@ -163,7 +164,6 @@ class ClientConnection final : public upstream::UpstreamSink {
   uint64_t request_seq_ = 0;
   int32_t upstream_index_ = -1;
   const Route* route_ = nullptr;
-  Params params_;
   std::shared_ptr<const Snapshot> snap_;
   upstream::UpstreamConnection* up_ = nullptr;
   std::shared_ptr<upstream::EndpointPool> endpoint_;

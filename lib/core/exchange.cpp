@@ -1,5 +1,6 @@
 // The exchange on a client connection: validating the request head, routing,
 // relaying to an upstream or a handler, and relaying the response back.
+#include <charconv>
 #include <cstring>
 
 #include "core/client_connection.hpp"
@@ -33,6 +34,21 @@ void put_field(HeadBuffer& b, std::string_view name, std::string_view value) {
   b.append(": ");
   b.append(value);
   b.append(kCrlf);
+}
+
+// Queues body bytes, as one chunk (RFC 9112 7.1) when `chunked`.
+void add_payload(IovBatch& bt, const char* data, size_t len, bool chunked) {
+  if (chunked) {
+    char* f = bt.frame();
+    auto r = std::to_chars(f, f + 20, static_cast<uint64_t>(len), 16);
+    r.ptr[0] = '\r';
+    r.ptr[1] = '\n';
+    bt.add(f, static_cast<size_t>(r.ptr + 2 - f));
+    bt.add(data, len);
+    bt.add(kCrlf, 2);
+  } else {
+    bt.add(data, len);
+  }
 }
 
 // True when `name` is listed in any Connection field (RFC 9110 7.6.1).
@@ -143,9 +159,10 @@ void ClientConnection::dispatch() {
   std::string_view host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "";
   MatchInput in{llhttp_method_name(static_cast<llhttp_method_t>(parser_.method)), host,
                 std::string_view(up_head_.data(), path_len_), fields_.headers()};
-  route_ = snap_->routes->match(in, params_);
+  route_ = snap_->routes->match(in, fields_.params());
   if (!route_) {
     status_ = 404;
+    log_error(404, "no route");
     std::string bytes;
     http::append_error_response(bytes, 404, "no route", request_id(), local_close(),
                                 head_method_);
@@ -216,7 +233,7 @@ Request ClientConnection::request_view() const {
   req.body = handler_body_;
   req.client_ip = client_ip_view();
   req.route = route_ ? std::string_view(route_->name) : std::string_view();
-  req.params = params_;
+  req.params = fields_.params();
   return req;
 }
 
@@ -386,19 +403,8 @@ void ClientConnection::send_request_head() {
 }
 
 void ClientConnection::add_body(const char* data, size_t len) {
-  IovBatch& bt = io_.up;
-  if (bt.full()) flush_up();
-  if (up_chunked_) {
-    char* f = bt.frame();
-    auto r = std::to_chars(f, f + 20, static_cast<uint64_t>(len), 16);
-    r.ptr[0] = '\r';
-    r.ptr[1] = '\n';
-    bt.add(f, static_cast<size_t>(r.ptr + 2 - f));
-    bt.add(data, len);
-    bt.add(kCrlf, 2);
-  } else {
-    bt.add(data, len);
-  }
+  if (io_.up.full()) flush_up();
+  add_payload(io_.up, data, len, up_chunked_);
   body_sent_ = true;
 }
 
@@ -438,6 +444,7 @@ void ClientConnection::upstream_failed(int status, const char* message) {
     up_ = nullptr;
   }
   if (response_started_) {  // the client already has part of a response
+    log_error(status, message);
     close();
     return;
   }
@@ -446,6 +453,7 @@ void ClientConnection::upstream_failed(int status, const char* message) {
     return;
   }
   status_ = static_cast<uint16_t>(status);
+  log_error(status, message);
   std::string bytes;
   http::append_error_response(bytes, status, message, request_id(), close_after_, head_method_);
   send_local(std::move(bytes), false);
@@ -552,19 +560,8 @@ void ClientConnection::on_response_head(const upstream::ResponseHead& h) {
 }
 
 bool ClientConnection::on_response_body(const char* data, size_t len) {
-  IovBatch& bt = io_.down;
-  if (bt.full()) flush_down();
-  if (down_chunked_) {
-    char* f = bt.frame();
-    auto r = std::to_chars(f, f + 20, static_cast<uint64_t>(len), 16);
-    r.ptr[0] = '\r';
-    r.ptr[1] = '\n';
-    bt.add(f, static_cast<size_t>(r.ptr + 2 - f));
-    bt.add(data, len);
-    bt.add(kCrlf, 2);
-  } else {
-    bt.add(data, len);
-  }
+  if (io_.down.full()) flush_down();
+  add_payload(io_.down, data, len, down_chunked_);
   if (out_.pending() > kHighWater) {
     flush_down();
     return true;

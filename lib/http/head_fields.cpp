@@ -1,5 +1,7 @@
 #include "http/head_fields.hpp"
 
+#include <new>
+
 namespace weir::http {
 
 bool HeadFields::begin(core::BufferPool& pool) noexcept {
@@ -9,6 +11,7 @@ bool HeadFields::begin(core::BufferPool& pool) noexcept {
   }
   n_ = 0;
   state_ = 0;
+  new (&params()) Params();
   return true;
 }
 

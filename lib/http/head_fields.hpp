@@ -18,8 +18,12 @@ namespace weir::http {
 class HeadFields {
  public:
   static constexpr uint32_t kMaxFields = 256;
-  static constexpr uint32_t kBlockSize =
+  // The block also holds the route parameters of the request, so that an
+  // idle connection keeps none of this.
+  static constexpr uint32_t kParamsOffset =
       kMaxFields * (sizeof(uint32_t) * 4 + sizeof(Header) + sizeof(HeaderKind));
+  static constexpr uint32_t kBlockSize =
+      (kParamsOffset + alignof(Params) - 1) / alignof(Params) * alignof(Params) + sizeof(Params);
 
   // Prepares for a new head; false when no memory.
   bool begin(core::BufferPool& pool) noexcept;
@@ -44,6 +48,10 @@ class HeadFields {
   std::span<const Header> headers() const noexcept { return {views(), n_}; }
   HeaderKind kind(uint32_t i) const noexcept { return kinds()[i]; }
   const Header& at(uint32_t i) const noexcept { return views()[i]; }
+  // Route parameters of the request being parsed (valid while active()).
+  Params& params() const noexcept {
+    return *reinterpret_cast<Params*>(block_.data + kBlockSize - sizeof(Params));
+  }
 
  private:
   struct Raw {

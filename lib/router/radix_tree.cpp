@@ -89,8 +89,8 @@ void RadixForest::place(uint32_t slot, const BuildNode& b, uint32_t prefix_paren
 
   uint32_t below = b.prefix_routes.empty() ? prefix_parent : slot;
 
-  // Static children take one contiguous block, so their first bytes can be
-  // scanned with memchr.
+  // Static children take one contiguous block, so their first bytes are
+  // scanned as one short array.
   std::vector<const BuildNode*> kids;
   kids.reserve(b.children.size());
   for (const auto& c : b.children) kids.push_back(c.get());

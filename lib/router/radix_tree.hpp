@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +20,21 @@
 namespace weir::router {
 
 inline constexpr uint32_t kNone = UINT32_MAX;
+
+// Labels and fan-outs are short, so plain loops beat the library calls.
+inline bool same_bytes(const char* a, const char* b, size_t n) noexcept {
+  for (size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+inline uint32_t find_byte(const char* bytes, uint32_t n, char c) noexcept {
+  for (uint32_t i = 0; i < n; ++i) {
+    if (bytes[i] == c) return i;
+  }
+  return kNone;
+}
 
 struct BuildNode {
   std::string label;
@@ -106,7 +120,7 @@ uint32_t RadixForest::visit(uint32_t n, std::string_view path, size_t pos, Param
   const Node& node = nodes_[n];
   if (node.label_len != 0) {
     if (path.size() - pos < node.label_len ||
-        std::memcmp(path.data() + pos, labels_.data() + node.label_begin, node.label_len) != 0) {
+        !same_bytes(path.data() + pos, labels_.data() + node.label_begin, node.label_len)) {
       return kNone;
     }
     pos += node.label_len;
@@ -117,11 +131,9 @@ uint32_t RadixForest::visit(uint32_t n, std::string_view path, size_t pos, Param
     if (hit != kNone) return hit;
   } else {
     if (node.children_count != 0) {
-      const char* bytes = first_bytes_.data() + node.children_begin;
-      const void* found = std::memchr(bytes, path[pos], node.children_count);
-      if (found != nullptr) {
-        auto child = node.children_begin + static_cast<uint32_t>(static_cast<const char*>(found) - bytes);
-        hit = visit(child, path, pos, params, depth, accept);
+      uint32_t k = find_byte(first_bytes_.data() + node.children_begin, node.children_count, path[pos]);
+      if (k != kNone) {
+        hit = visit(node.children_begin + k, path, pos, params, depth, accept);
         if (hit != kNone) return hit;
       }
     }
@@ -153,16 +165,15 @@ uint32_t RadixForest::match_prefix(uint32_t root, std::string_view path, Accept&
   for (;;) {
     const Node& node = nodes_[n];
     if (path.size() - pos < node.label_len ||
-        std::memcmp(path.data() + pos, labels_.data() + node.label_begin, node.label_len) != 0) {
+        !same_bytes(path.data() + pos, labels_.data() + node.label_begin, node.label_len)) {
       break;
     }
     pos += node.label_len;
     if (node.prefix_count != 0) deepest = n;
     if (pos == path.size() || node.children_count == 0) break;
-    const char* bytes = first_bytes_.data() + node.children_begin;
-    const void* found = std::memchr(bytes, path[pos], node.children_count);
-    if (found == nullptr) break;
-    n = node.children_begin + static_cast<uint32_t>(static_cast<const char*>(found) - bytes);
+    uint32_t k = find_byte(first_bytes_.data() + node.children_begin, node.children_count, path[pos]);
+    if (k == kNone) break;
+    n = node.children_begin + k;
   }
   for (uint32_t p = deepest; p != kNone; p = nodes_[p].prefix_parent) {
     uint32_t hit = accept_first(nodes_[p].prefix_begin, nodes_[p].prefix_count, 0, accept);

@@ -70,6 +70,13 @@ std::string check_route(const Route& r, CheckedRoute* out) {
   return {};
 }
 
+// Host table order: by length first, which settles most comparisons of a
+// binary search without reading the names; then by folded bytes.
+bool host_before(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return a.size() < b.size();
+  return compare_folded(b, a) > 0;
+}
+
 std::string host_key(const HostPattern& h) {
   return std::string(1, static_cast<char>('0' + static_cast<int>(h.kind))) + h.text;
 }
@@ -107,6 +114,8 @@ std::unique_ptr<RouteIndex> RouteIndex::compile(const std::vector<Route>& routes
   auto index = std::make_unique<RouteIndex>();
 
   index->route_params_.resize(routes.size());
+  index->checks_.reserve(routes.size());
+  for (const Route& r : routes) index->checks_.push_back(compile_predicates(r));
   for (size_t i = 0; i < routes.size(); ++i) {
     index->route_params_[i].names_begin = static_cast<uint32_t>(index->param_names_.size());
     for (const PatternPiece& p : checked[i].pattern.pieces) {
@@ -149,16 +158,16 @@ std::unique_ptr<RouteIndex> RouteIndex::compile(const std::vector<Route>& routes
     }
   }
   std::sort(index->exact_hosts_.begin(), index->exact_hosts_.end(),
-            [](const VirtualHost& a, const VirtualHost& b) { return compare_folded(a.name, b.name) < 0; });
+            [](const VirtualHost& a, const VirtualHost& b) { return host_before(a.name, b.name); });
   std::stable_sort(index->wildcard_hosts_.begin(), index->wildcard_hosts_.end(),
                    [](const VirtualHost& a, const VirtualHost& b) { return a.name.size() > b.name.size(); });
   return index;
 }
 
 uint32_t RouteIndex::match_host(uint32_t root, const std::vector<Route>& routes, const MatchInput& in,
-                                Params& params) const noexcept {
+                                uint32_t method, Params& params) const noexcept {
   auto accept = [&](uint32_t route, uint8_t captured) noexcept {
-    if (!predicates_hold(routes[route], in)) return false;
+    if (!predicates_hold(checks_[route], method, routes[route], in)) return false;
     const RouteParams& rp = route_params_[route];
     for (uint32_t k = 0; k < rp.count && k < captured; ++k) params.items[k].name = param_names_[rp.names_begin + k];
     params.size = captured;
@@ -173,21 +182,22 @@ uint32_t RouteIndex::match(const std::vector<Route>& routes, const MatchInput& i
   // A host's own routes come first, then the wildcards that cover it (the
   // longest suffix first), then the routes for any host.
   std::string_view name = host_name_of(in.host);
+  uint32_t method = method_bit(in.method);
   uint32_t hit = kNone;
   if (!exact_hosts_.empty() && !name.empty()) {
     auto it = std::lower_bound(exact_hosts_.begin(), exact_hosts_.end(), name,
-                               [](const VirtualHost& v, std::string_view n) { return compare_folded(n, v.name) > 0; });
-    if (it != exact_hosts_.end() && compare_folded(name, it->name) == 0) {
-      hit = match_host(it->root, routes, in, params);
+                               [](const VirtualHost& v, std::string_view n) { return host_before(v.name, n); });
+    if (it != exact_hosts_.end() && it->name.size() == name.size() && compare_folded(name, it->name) == 0) {
+      hit = match_host(it->root, routes, in, method, params);
       if (hit != kNone) return hit;
     }
   }
   for (const VirtualHost& v : wildcard_hosts_) {
     if (!wildcard_covers(v.name, name)) continue;
-    hit = match_host(v.root, routes, in, params);
+    hit = match_host(v.root, routes, in, method, params);
     if (hit != kNone) return hit;
   }
-  if (default_root_ != kNone) hit = match_host(default_root_, routes, in, params);
+  if (default_root_ != kNone) hit = match_host(default_root_, routes, in, method, params);
   return hit;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "router/radix_tree.hpp"
+#include "router/route_predicates.hpp"
 #include "weir/router.hpp"
 
 namespace weir::router {
@@ -32,7 +33,7 @@ class RouteIndex {
     uint32_t count = 0;
   };
 
-  uint32_t match_host(uint32_t root, const std::vector<Route>& routes, const MatchInput& in,
+  uint32_t match_host(uint32_t root, const std::vector<Route>& routes, const MatchInput& in, uint32_t method,
                       Params& params) const noexcept;
 
   RadixForest forest_;
@@ -40,6 +41,7 @@ class RouteIndex {
   std::vector<VirtualHost> wildcard_hosts_;  // longest suffix first
   uint32_t default_root_ = kNone;
   std::vector<RouteParams> route_params_;
+  std::vector<PredicateCheck> checks_;
   std::vector<std::string> param_names_;
 };
 

@@ -53,17 +53,35 @@ std::string predicate_key(const Route& route) {
   return key;
 }
 
-bool predicates_hold(const Route& route, const MatchInput& in) noexcept {
-  if (!route.methods.empty()) {
-    bool found = false;
-    for (const std::string& m : route.methods) {
-      if (m == in.method) {
-        found = true;
-        break;
-      }
-    }
-    if (!found) return false;
+uint32_t method_bit(std::string_view method) noexcept {
+  static constexpr std::string_view kMethods[] = {"GET",     "HEAD",    "POST",  "PUT",  "DELETE",
+                                                  "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+  for (size_t i = 0; i < std::size(kMethods); ++i) {
+    if (kMethods[i] == method) return 1u << i;
   }
+  return 0;
+}
+
+PredicateCheck compile_predicates(const Route& route) {
+  PredicateCheck c;
+  c.any_method = route.methods.empty();
+  for (const std::string& m : route.methods) {
+    uint32_t bit = method_bit(m);
+    c.methods |= bit;
+    if (bit == 0) c.other_methods = true;
+  }
+  c.headers = !route.headers.empty();
+  return c;
+}
+
+bool method_listed(const Route& route, std::string_view method) noexcept {
+  for (const std::string& m : route.methods) {
+    if (m == method) return true;
+  }
+  return false;
+}
+
+bool headers_hold(const Route& route, const MatchInput& in) noexcept {
   for (const auto& [name, value] : route.headers) {
     bool found = false;
     for (const Header& h : in.headers) {

@@ -18,9 +18,16 @@ def post_head(target, extra=b""):
     return b"POST " + target + b" HTTP/1.1\r\nHost: a.test\r\n" + extra
 
 
+def warm_up(c):
+    """One exchange first, so the next request finds a pooled upstream connection."""
+    c.send(b"GET /echo/warm HTTP/1.1\r\nHost: a.test\r\n\r\n")
+    c.read_response()
+
+
 class BodiesTest(unittest.TestCase):
     def test_content_length_upload(self):
-        with Origin() as origin, gateway_for(origin) as gw, RawConn(gw.port) as c:
+        with Origin() as origin, gateway_for(origin) as gw, RawConn(gw.port, timeout=5) as c:
+            warm_up(c)
             body = pattern(0, 70000)
             c.send(post_head(b"/echo/cl", b"Content-Length: 70000\r\n\r\n") + body)
             echo = c.read_response().json()
@@ -30,7 +37,8 @@ class BodiesTest(unittest.TestCase):
             self.assertIn(["content-length", "70000"], [[k.lower(), v] for k, v in echo["headers"]])
 
     def test_chunked_upload(self):
-        with Origin() as origin, gateway_for(origin) as gw, RawConn(gw.port) as c:
+        with Origin() as origin, gateway_for(origin) as gw, RawConn(gw.port, timeout=5) as c:
+            warm_up(c)
             c.send(post_head(b"/echo/chunked", b"Transfer-Encoding: chunked\r\n\r\n"))
             sent = b""
             for i in range(1, 6):
@@ -46,6 +54,20 @@ class BodiesTest(unittest.TestCase):
             self.assertEqual(echo["body_crc32"], zlib.crc32(sent))
             names = [k.lower() for k, _ in echo["headers"]]
             self.assertNotIn("content-length", names)
+
+    def test_upload_while_upstream_connects(self):
+        # The first request of a fresh gateway waits for its upstream connect;
+        # body bytes that arrive meanwhile, and after, must all be forwarded.
+        with Origin() as origin, gateway_for(origin) as gw, RawConn(gw.port, timeout=5) as c:
+            body = pattern(0, 100000)
+            c.send(post_head(b"/echo/fresh-cl", b"Content-Length: 100000\r\n\r\n") + body)
+            echo = c.read_response().json()
+            self.assertEqual((echo["body_len"], echo["body_crc32"]), (100000, zlib.crc32(body)))
+        with Origin() as origin, gateway_for(origin) as gw, RawConn(gw.port, timeout=5) as c:
+            c.send(post_head(b"/echo/fresh-chunked", b"Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n"))
+            time.sleep(0.3)
+            c.send(b"3\r\ndef\r\n0\r\n\r\n")
+            self.assertEqual(c.read_response().json()["body"], "abcdef")
 
     def test_chunked_upload_with_extensions_and_trailers(self):
         with Origin() as origin, gateway_for(origin) as gw, RawConn(gw.port) as c:
@@ -108,6 +130,7 @@ class BodiesTest(unittest.TestCase):
         # Each piece must come back before the next is sent: the gateway may
         # buffer neither the request body nor the response body.
         with Origin() as origin, gateway_for(origin) as gw, RawConn(gw.port, timeout=5) as c:
+            warm_up(c)
             c.send(post_head(b"/stream-echo", b"Transfer-Encoding: chunked\r\n\r\n"))
             first = b"first piece"
             c.send(b"%x\r\n%s\r\n" % (len(first), first))

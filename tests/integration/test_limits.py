@@ -152,12 +152,12 @@ class LimitsTest(unittest.TestCase):
             self.assertEqual(c.buf, b"", "an idle close sends nothing")
 
     def test_activity_keeps_connection_open(self):
-        # Requests 0.4 s apart never leave the connection idle for 0.8 s.
+        # Requests 0.3 s apart never leave the connection idle for 0.8 s.
         with RawConn(self.gw.port) as c:
             for i in range(5):
                 c.send(b"GET /echo/busy/%d HTTP/1.1\r\nHost: a.test\r\n\r\n" % i)
                 self.assertEqual(c.read_response().json()["target"], "/echo/busy/%d" % i)
-                time.sleep(0.4)
+                time.sleep(0.3)
 
     def test_silent_connection_closes(self):
         with RawConn(self.gw.port) as c:

@@ -2,11 +2,8 @@
 """The test origin itself, without the gateway: every other test trusts its
 answers, so its endpoints are checked here first."""
 
-import base64
 import contextlib
-import json
 import socket
-import threading
 import unittest
 import zlib
 
@@ -129,6 +126,7 @@ class OriginTest(unittest.TestCase):
     def test_idle_timeout_option(self):
         with Origin("--idle-timeout-ms", "200") as origin, RawConn(origin.port) as c:
             self.assertTrue(c.wait_closed(2))
+            self.assertEqual(c.buf, b"", "an idle close sends nothing")
 
     def test_many_concurrent_keepalive_connections(self):
         socks = []

@@ -158,6 +158,9 @@ class StrictnessTest(unittest.TestCase):
                 c = RawConn(self.gw.port, timeout=5)
                 try:
                     c.send(b"GET /raw/" + name.encode() + b" HTTP/1.1\r\nHost: a.test\r\n\r\n")
+                    _, status, _, _, head = c.read_head()
+                    self.assertEqual(status, 502, head)  # before reading a body of unknown framing
+                    c.buf = head + b"\r\n\r\n" + c.buf
                     resp = c.read_response()
                     self.assertTrue(is_gateway_error(resp, 502), resp)
                     if "close" in (resp.header("connection") or "").lower():

@@ -86,7 +86,8 @@ int request_read_head(struct conn *c, struct request *r) {
       conn_consume(c, 1);
     size_t before = conn_avail(c);
     long n = conn_fill(c, REQUEST_MAX_HEAD);
-    if (n <= 0) return (n == 0 && before == 0) ? 0 : -1;
+    // Between requests, end of stream and the idle timeout are a quiet close.
+    if (n <= 0) return before == 0 ? 0 : -1;
   }
   r->head = malloc((size_t)end + 1);
   if (!r->head) return -1;

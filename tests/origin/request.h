@@ -33,7 +33,8 @@ struct request {
   uint64_t body_len;   // bytes delivered so far
 };
 
-// 1: a head was read; 0: the peer closed before sending anything; -1: error.
+// 1: a head was read; 0: the peer closed or stayed idle past the timeout
+// before sending anything; -1: a broken or incomplete head.
 int request_read_head(struct conn *c, struct request *r);
 void request_free(struct request *r);
 

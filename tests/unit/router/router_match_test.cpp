@@ -165,6 +165,21 @@ TEST(RouterMatch, MethodsFilterAndFallThrough) {
   EXPECT_EQ(p.get("id"), "new");
 }
 
+TEST(RouterMatch, ExtensionMethods) {
+  Router router;
+  router.add(path_route("purge", "/cache/*key", {"PURGE", "DELETE"}))
+      .add(path_route("get", "/cache/*key", {"GET"}))
+      .add(path_route("any", "/any"));
+  auto t = build_ok(router);
+  EXPECT_EQ(match_name(*t, "/cache/a", nullptr, by_method("PURGE")), "purge");
+  EXPECT_EQ(match_name(*t, "/cache/a", nullptr, by_method("DELETE")), "purge");
+  EXPECT_EQ(match_name(*t, "/cache/a", nullptr, by_method("GET")), "get");
+  EXPECT_EQ(match_name(*t, "/cache/a", nullptr, by_method("PURGEX")), "<none>");
+  EXPECT_EQ(match_name(*t, "/cache/a", nullptr, by_method("BREW")), "<none>");
+  EXPECT_EQ(match_name(*t, "/cache/a", nullptr, by_method("")), "<none>");
+  EXPECT_EQ(match_name(*t, "/any", nullptr, by_method("BREW")), "any");
+}
+
 TEST(RouterMatch, MorePredicatesWinThenDeclarationOrder) {
   Router router;
   Route any = path_route("any", "/x");

@@ -197,10 +197,11 @@ struct Generator {
     } else {
       r.path = path;
     }
-    int m = static_cast<int>(pick(5));
+    int m = static_cast<int>(pick(6));
     if (m == 1) r.methods = {"GET"};
     if (m == 2) r.methods = {"POST"};
     if (m == 3) r.methods = {"GET", "POST"};
+    if (m == 4) r.methods = {"PURGE", "GET"};
     if (chance(15)) r.headers = {{"X-Flag", chance(50) ? "1" : "2"}};
     return r;
   }
@@ -267,14 +268,14 @@ void run_round(uint32_t seed, size_t route_count, size_t lookups) {
   auto table = build_ok(router);
   ASSERT_NE(table, nullptr);
 
-  const char* const methods[] = {"GET", "POST", "PUT"};
+  const char* const methods[] = {"GET", "POST", "PUT", "PURGE"};
   size_t hits = 0;
   for (size_t n = 0; n < lookups; ++n) {
     std::string path = gen.path_from(routes);
     std::vector<Header> headers;
     if (gen.chance(30)) headers.push_back({"x-flag", gen.chance(50) ? "1" : "2"});
     MatchInput in;
-    in.method = methods[gen.pick(3)];
+    in.method = methods[gen.pick(std::size(methods))];
     in.host = kRequestHosts[gen.pick(std::size(kRequestHosts))];
     in.path = path;
     in.headers = headers;

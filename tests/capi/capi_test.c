@@ -1,0 +1,515 @@
+/* The C ABI (capi/weir.h) driven from C11, the way a binding or a C host
+ * uses it: every entry point with NULL handles and wrong arguments, broken
+ * configurations and the messages they leave, and the whole life cycle with
+ * real HTTP requests through the gateway to small origins on 127.0.0.1.
+ *
+ * Fails fast: the first failed check prints where and exits 1. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "weir.h"
+
+#define CHECK(cond)                                                        \
+  do {                                                                     \
+    if (!(cond)) {                                                         \
+      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+      exit(1);                                                             \
+    }                                                                      \
+  } while (0)
+
+#define CHECK_STATUS(expr, want)                                              \
+  do {                                                                        \
+    weir_status got_ = (expr);                                                \
+    if (got_ != (want)) {                                                     \
+      fprintf(stderr, "%s:%d: %s returned %d (%s), expected %s\n", __FILE__, \
+              __LINE__, #expr, (int)got_, weir_status_str(got_), #want);      \
+      exit(1);                                                                \
+    }                                                                         \
+  } while (0)
+
+#define IO_TIMEOUT_MS 5000
+
+static void sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void set_io_timeouts(int fd) {
+  struct timeval tv = {IO_TIMEOUT_MS / 1000, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+static struct sockaddr_in loopback(uint16_t port) {
+  struct sockaddr_in sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sin_family = AF_INET;
+  sa.sin_port = htons(port);
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return sa;
+}
+
+/* A port that was free a moment ago (the C ABI has no port getter, so the
+ * test picks the listener's port itself and retries if it was taken). */
+static uint16_t free_port(void) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  CHECK(fd >= 0);
+  struct sockaddr_in sa = loopback(0);
+  CHECK(bind(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+  socklen_t len = sizeof sa;
+  CHECK(getsockname(fd, (struct sockaddr *)&sa, &len) == 0);
+  close(fd);
+  return ntohs(sa.sin_port);
+}
+
+/* ---- a tiny origin: answers every request with its fixed body, then closes ---- */
+
+struct responder {
+  int fd;
+  uint16_t port;
+  const char *body;
+  atomic_int stop;
+  atomic_int served;
+  pthread_t thread;
+};
+
+static void respond_once(struct responder *r, int conn) {
+  set_io_timeouts(conn);
+  char req[8192];
+  size_t got = 0;
+  while (got < sizeof req - 1) {
+    ssize_t n = recv(conn, req + got, sizeof req - 1 - got, 0);
+    if (n <= 0) return;
+    got += (size_t)n;
+    req[got] = '\0';
+    if (strstr(req, "\r\n\r\n")) break;
+  }
+  char resp[512];
+  int n = snprintf(resp, sizeof resp,
+                   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
+                   "Connection: close\r\n\r\n%s",
+                   strlen(r->body), r->body);
+  if (send(conn, resp, (size_t)n, MSG_NOSIGNAL) == n) atomic_fetch_add(&r->served, 1);
+}
+
+static void *responder_main(void *arg) {
+  struct responder *r = arg;
+  while (!atomic_load(&r->stop)) {
+    struct pollfd p = {r->fd, POLLIN, 0};
+    if (poll(&p, 1, 50) <= 0) continue;
+    int conn = accept(r->fd, NULL, NULL);
+    if (conn < 0) continue;
+    respond_once(r, conn);
+    close(conn);
+  }
+  return NULL;
+}
+
+static void responder_start(struct responder *r, const char *body) {
+  memset(r, 0, sizeof *r);
+  r->body = body;
+  r->fd = socket(AF_INET, SOCK_STREAM, 0);
+  CHECK(r->fd >= 0);
+  struct sockaddr_in sa = loopback(0);
+  CHECK(bind(r->fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+  CHECK(listen(r->fd, 64) == 0);
+  socklen_t len = sizeof sa;
+  CHECK(getsockname(r->fd, (struct sockaddr *)&sa, &len) == 0);
+  r->port = ntohs(sa.sin_port);
+  CHECK(pthread_create(&r->thread, NULL, responder_main, r) == 0);
+}
+
+static void responder_stop(struct responder *r) {
+  atomic_store(&r->stop, 1);
+  CHECK(pthread_join(r->thread, NULL) == 0);
+  close(r->fd);
+}
+
+/* ---- a client: one GET on a fresh connection ---- */
+
+/* The status code, with the whole response in `out`; -1 when the connection
+ * was refused or failed before a status line arrived. */
+static int http_get(uint16_t port, const char *path, char *out, size_t cap) {
+  out[0] = '\0';
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  CHECK(fd >= 0);
+  set_io_timeouts(fd);
+  struct sockaddr_in sa = loopback(port);
+  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+    close(fd);
+    return -1;
+  }
+  char req[256];
+  int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: capi.test\r\nConnection: close\r\n\r\n",
+                   path);
+  if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
+    close(fd);
+    return -1;
+  }
+  size_t got = 0;
+  for (;;) { /* until the gateway closes (Connection: close) or the timeout */
+    if (got == cap - 1) break;
+    ssize_t r = recv(fd, out + got, cap - 1 - got, 0);
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  out[got] = '\0';
+  close(fd);
+  int status = -1;
+  if (sscanf(out, "HTTP/1.1 %d ", &status) != 1) return -1;
+  return status;
+}
+
+/* GETs until the body holds `want` or `timeout_s` passes: a reload is
+ * published to the workers asynchronously. */
+static int eventually_serves(uint16_t port, const char *want, double timeout_s) {
+  char buf[4096];
+  double deadline = now_s() + timeout_s;
+  do {
+    if (http_get(port, "/capi", buf, sizeof buf) == 200 && strstr(buf, want)) return 1;
+    sleep_ms(20);
+  } while (now_s() < deadline);
+  return 0;
+}
+
+/* ---- configurations ---- */
+
+static size_t config_for(char *buf, size_t cap, uint16_t listen_port, uint16_t origin_port) {
+  int n = snprintf(buf, cap,
+                   "{\"workers\":1,"
+                   "\"listeners\":[{\"name\":\"p\",\"address\":\"127.0.0.1\",\"port\":%u}],"
+                   "\"upstreams\":{\"o\":{\"endpoints\":[{\"address\":\"127.0.0.1:%u\"}]}},"
+                   "\"routes\":[{\"name\":\"r\",\"match\":{\"prefix\":\"/\"},\"upstream\":\"o\"}]}",
+                   (unsigned)listen_port, (unsigned)origin_port);
+  CHECK(n > 0 && (size_t)n < cap);
+  return (size_t)n;
+}
+
+static const char kUnknownUpstream[] =
+    "{\"listeners\":[{\"name\":\"p\",\"address\":\"127.0.0.1\",\"port\":1}],"
+    "\"upstreams\":{\"o\":{\"endpoints\":[{\"address\":\"127.0.0.1:2\"}]}},"
+    "\"routes\":[{\"name\":\"r\",\"match\":{\"prefix\":\"/\"},\"upstream\":\"missing\"}]}";
+
+/* A started gateway in front of `origin_port` on a fresh port (`*port`). */
+static weir_gateway_t *started_gateway(uint16_t origin_port, uint16_t *port) {
+  char cfg[1024];
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    *port = free_port();
+    size_t len = config_for(cfg, sizeof cfg, *port, origin_port);
+    weir_gateway_t *gw = NULL;
+    CHECK_STATUS(weir_gateway_create(cfg, len, &gw), WEIR_OK);
+    CHECK(gw != NULL);
+    CHECK(strcmp(weir_gateway_last_error(gw), "") == 0);
+    weir_status st = weir_gateway_start(gw);
+    if (st == WEIR_OK) return gw;
+    fprintf(stderr, "start: %s: %s (retrying)\n", weir_status_str(st), weir_gateway_last_error(gw));
+    CHECK(st == WEIR_ELISTEN); /* only a port taken meanwhile is worth a retry */
+    weir_gateway_destroy(gw);
+  }
+  CHECK(!"no free port after 5 attempts");
+  return NULL;
+}
+
+/* ---- the tests ---- */
+
+static void test_version(void) {
+  char want[32];
+  snprintf(want, sizeof want, "%d.%d.%d", WEIR_VERSION_MAJOR, WEIR_VERSION_MINOR,
+           WEIR_VERSION_PATCH);
+  CHECK(weir_version() != NULL);
+  CHECK(strcmp(weir_version(), want) == 0);
+}
+
+static void test_status_str(void) {
+  const weir_status all[] = {
+#define WEIR_TEST_CODE(name, value, text) WEIR_##name,
+      WEIR_STATUS_MAP(WEIR_TEST_CODE)
+#undef WEIR_TEST_CODE
+  };
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; ++i) {
+    const char *s = weir_status_str(all[i]);
+    CHECK(s != NULL && s[0] != '\0');
+    CHECK(strcmp(s, weir_status_str((weir_status)12345)) != 0);
+    for (size_t j = 0; j < i; ++j) CHECK(strcmp(s, weir_status_str(all[j])) != 0);
+  }
+  CHECK(weir_status_str((weir_status)12345) != NULL);
+  CHECK(weir_status_str((weir_status)-12345) != NULL);
+}
+
+static void test_null_arguments(void) {
+  char cfg[1024];
+  size_t len = config_for(cfg, sizeof cfg, 1, 2);
+  uv_loop_t loop;
+  CHECK(uv_loop_init(&loop) == 0);
+
+  CHECK_STATUS(weir_gateway_create(cfg, len, NULL), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_create_from_file("weir.json", NULL), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_start(NULL), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_attach(NULL, &loop), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_attach(NULL, NULL), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_reload(NULL, cfg, len), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_reload(NULL, NULL, 0), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_stop(NULL, 0), WEIR_EINVAL);
+  CHECK(weir_gateway_last_error(NULL) != NULL && weir_gateway_last_error(NULL)[0] != '\0');
+  weir_gateway_destroy(NULL);
+
+  /* A NULL config still yields a handle that says why. */
+  weir_gateway_t *gw = (weir_gateway_t *)&loop; /* must be overwritten */
+  CHECK_STATUS(weir_gateway_create(NULL, 10, &gw), WEIR_EINVAL);
+  CHECK(gw != NULL && gw != (weir_gateway_t *)&loop);
+  CHECK(strstr(weir_gateway_last_error(gw), "NULL") != NULL);
+  /* A handle without a gateway refuses the life cycle with ESTATE. */
+  CHECK_STATUS(weir_gateway_start(gw), WEIR_ESTATE);
+  CHECK_STATUS(weir_gateway_attach(gw, &loop), WEIR_ESTATE);
+  CHECK_STATUS(weir_gateway_reload(gw, cfg, len), WEIR_ESTATE);
+  CHECK_STATUS(weir_gateway_stop(gw, 0), WEIR_ESTATE);
+  weir_gateway_destroy(gw);
+
+  gw = NULL;
+  CHECK_STATUS(weir_gateway_create_from_file(NULL, &gw), WEIR_EINVAL);
+  CHECK(gw != NULL && strstr(weir_gateway_last_error(gw), "NULL") != NULL);
+  weir_gateway_destroy(gw);
+
+  /* NULL arguments next to a valid handle. */
+  gw = NULL;
+  CHECK_STATUS(weir_gateway_create(cfg, len, &gw), WEIR_OK);
+  CHECK_STATUS(weir_gateway_attach(gw, NULL), WEIR_EINVAL);
+  CHECK(weir_gateway_last_error(gw)[0] != '\0');
+  CHECK_STATUS(weir_gateway_reload(gw, NULL, 5), WEIR_EINVAL);
+  weir_gateway_destroy(gw); /* created, never started */
+
+  CHECK(uv_loop_close(&loop) == 0);
+}
+
+static void expect_config_error(const char *json, size_t len, const char *in_message) {
+  weir_gateway_t *gw = NULL;
+  CHECK_STATUS(weir_gateway_create(json, len, &gw), WEIR_ECONFIG);
+  CHECK(gw != NULL);
+  const char *msg = weir_gateway_last_error(gw);
+  if (!strstr(msg, in_message)) {
+    fprintf(stderr, "error \"%s\" does not name \"%s\"\n", msg, in_message);
+    CHECK(!"the error names the key path");
+  }
+  weir_gateway_destroy(gw);
+}
+
+static void test_bad_configs(void) {
+  const char truncated[] = "{\"workers\":";
+  expect_config_error(truncated, sizeof truncated - 1, "");
+  const char wrong_type[] = "{\"workers\":\"two\"}";
+  expect_config_error(wrong_type, sizeof wrong_type - 1, "workers");
+  expect_config_error(kUnknownUpstream, sizeof kUnknownUpstream - 1, "routes[0].upstream");
+
+  /* `len` is honoured: the text need not end with NUL, and what lies past
+   * `len` is not read. */
+  char cfg[1024];
+  size_t len = config_for(cfg, sizeof cfg, 1, 2);
+  expect_config_error(cfg, len - 1, "");
+  char unterminated[1024];
+  memcpy(unterminated, cfg, len);
+  memset(unterminated + len, '}', sizeof unterminated - len);
+  weir_gateway_t *gw = NULL;
+  CHECK_STATUS(weir_gateway_create(unterminated, len, &gw), WEIR_OK);
+  weir_gateway_destroy(gw);
+
+  /* From a file: a missing one, a broken one, a good one. */
+  gw = NULL;
+  weir_status st = weir_gateway_create_from_file("/nonexistent/weir-capi-test.json", &gw);
+  CHECK(st == WEIR_ECONFIG || st == WEIR_EIO);
+  CHECK(gw != NULL && weir_gateway_last_error(gw)[0] != '\0');
+  weir_gateway_destroy(gw);
+
+  char path[] = "/tmp/weir-capi-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  CHECK(write(fd, kUnknownUpstream, sizeof kUnknownUpstream - 1) ==
+        (ssize_t)(sizeof kUnknownUpstream - 1));
+  gw = NULL;
+  CHECK_STATUS(weir_gateway_create_from_file(path, &gw), WEIR_ECONFIG);
+  CHECK(strstr(weir_gateway_last_error(gw), "routes[0].upstream") != NULL);
+  weir_gateway_destroy(gw);
+  CHECK(ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0);
+  CHECK(write(fd, cfg, len) == (ssize_t)len);
+  close(fd);
+  gw = NULL;
+  CHECK_STATUS(weir_gateway_create_from_file(path, &gw), WEIR_OK);
+  weir_gateway_destroy(gw);
+  unlink(path);
+}
+
+static void test_life_cycle(void) {
+  struct responder a, b;
+  responder_start(&a, "origin-a\n");
+  responder_start(&b, "origin-b\n");
+  uint16_t port = 0;
+  weir_gateway_t *gw = started_gateway(a.port, &port);
+  char buf[4096];
+
+  CHECK(http_get(port, "/capi", buf, sizeof buf) == 200);
+  CHECK(strstr(buf, "origin-a") != NULL);
+  CHECK(atomic_load(&a.served) == 1);
+
+  CHECK_STATUS(weir_gateway_start(gw), WEIR_ESTATE);
+  CHECK(weir_gateway_last_error(gw)[0] != '\0');
+  uv_loop_t loop;
+  CHECK(uv_loop_init(&loop) == 0);
+  CHECK_STATUS(weir_gateway_attach(gw, &loop), WEIR_ESTATE);
+  CHECK(uv_loop_close(&loop) == 0);
+
+  /* Broken reloads leave the running configuration serving. */
+  CHECK_STATUS(weir_gateway_reload(gw, "{\"routes\": [", 12), WEIR_ECONFIG);
+  CHECK(weir_gateway_last_error(gw)[0] != '\0');
+  CHECK_STATUS(weir_gateway_reload(gw, kUnknownUpstream, sizeof kUnknownUpstream - 1),
+               WEIR_ECONFIG);
+  CHECK(strstr(weir_gateway_last_error(gw), "routes[0].upstream") != NULL);
+  CHECK(http_get(port, "/capi", buf, sizeof buf) == 200);
+  CHECK(strstr(buf, "origin-a") != NULL);
+
+  /* A good reload moves the route to the other origin. */
+  char cfg[1024];
+  size_t len = config_for(cfg, sizeof cfg, port, b.port);
+  CHECK_STATUS(weir_gateway_reload(gw, cfg, len), WEIR_OK);
+  CHECK(strcmp(weir_gateway_last_error(gw), "") == 0);
+  CHECK(eventually_serves(port, "origin-b", 5.0));
+
+  CHECK_STATUS(weir_gateway_stop(gw, 1000), WEIR_OK);
+  CHECK(http_get(port, "/capi", buf, sizeof buf) == -1); /* no longer listening */
+  CHECK_STATUS(weir_gateway_stop(gw, 1000), WEIR_OK);
+  CHECK_STATUS(weir_gateway_start(gw), WEIR_ESTATE);
+  CHECK_STATUS(weir_gateway_reload(gw, cfg, len), WEIR_ESTATE);
+  weir_gateway_destroy(gw);
+
+  /* Destroy stops a running gateway by itself. */
+  gw = started_gateway(b.port, &port);
+  CHECK(http_get(port, "/capi", buf, sizeof buf) == 200);
+  weir_gateway_destroy(gw);
+  CHECK(http_get(port, "/capi", buf, sizeof buf) == -1);
+
+  responder_stop(&a);
+  responder_stop(&b);
+}
+
+static void test_listen_failure(void) {
+  /* 192.0.2.1 (TEST-NET-1, RFC 5737) is not an address of this host. */
+  char cfg[1024];
+  int n = snprintf(cfg, sizeof cfg,
+                   "{\"workers\":1,\"listeners\":[{\"name\":\"p\",\"address\":\"192.0.2.1\",\"port\":%u}],"
+                   "\"upstreams\":{\"o\":{\"endpoints\":[{\"address\":\"127.0.0.1:2\"}]}},"
+                   "\"routes\":[{\"name\":\"r\",\"match\":{\"prefix\":\"/\"},\"upstream\":\"o\"}]}",
+                   (unsigned)free_port());
+  weir_gateway_t *gw = NULL;
+  CHECK_STATUS(weir_gateway_create(cfg, (size_t)n, &gw), WEIR_OK);
+  CHECK_STATUS(weir_gateway_start(gw), WEIR_ELISTEN);
+  CHECK(strstr(weir_gateway_last_error(gw), "192.0.2.1") != NULL);
+  weir_gateway_destroy(gw);
+}
+
+/* ---- attach: the host's loop on a thread of the test ---- */
+
+struct attached {
+  uv_loop_t loop;
+  uv_async_t stop_async;
+  weir_gateway_t *gw;
+  weir_status stop_status;
+  atomic_int loop_done;
+};
+
+static void on_stop_async(uv_async_t *async) {
+  struct attached *at = async->data;
+  at->stop_status = weir_gateway_stop(at->gw, 1000); /* on the loop's thread */
+  uv_close((uv_handle_t *)async, NULL);
+}
+
+static void *run_loop(void *arg) {
+  struct attached *at = arg;
+  uv_run(&at->loop, UV_RUN_DEFAULT);
+  atomic_store(&at->loop_done, 1);
+  return NULL;
+}
+
+static void test_attach(void) {
+  struct responder origin;
+  responder_start(&origin, "origin-attached\n");
+  struct attached at;
+  memset(&at, 0, sizeof at);
+  at.stop_status = WEIR_EINTERNAL;
+  CHECK(uv_loop_init(&at.loop) == 0);
+  CHECK(uv_async_init(&at.loop, &at.stop_async, on_stop_async) == 0);
+  at.stop_async.data = &at;
+
+  uint16_t port = 0;
+  char cfg[1024];
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    port = free_port();
+    size_t len = config_for(cfg, sizeof cfg, port, origin.port);
+    CHECK_STATUS(weir_gateway_create(cfg, len, &at.gw), WEIR_OK);
+    weir_status st = weir_gateway_attach(at.gw, &at.loop);
+    if (st == WEIR_OK) break;
+    CHECK(st == WEIR_ELISTEN);
+    weir_gateway_destroy(at.gw);
+    at.gw = NULL;
+  }
+  CHECK(at.gw != NULL);
+  CHECK_STATUS(weir_gateway_attach(at.gw, &at.loop), WEIR_ESTATE);
+  CHECK_STATUS(weir_gateway_start(at.gw), WEIR_ESTATE);
+
+  pthread_t loop_thread;
+  CHECK(pthread_create(&loop_thread, NULL, run_loop, &at) == 0);
+  char buf[4096];
+  CHECK(http_get(port, "/capi", buf, sizeof buf) == 200);
+  CHECK(strstr(buf, "origin-attached") != NULL);
+
+  CHECK(uv_async_send(&at.stop_async) == 0);
+  double deadline = now_s() + 10.0;
+  while (!atomic_load(&at.loop_done) && now_s() < deadline) sleep_ms(10);
+  CHECK(atomic_load(&at.loop_done)); /* uv_run returned: weir closed its handles */
+  CHECK(pthread_join(loop_thread, NULL) == 0);
+  CHECK_STATUS(at.stop_status, WEIR_OK);
+  CHECK(http_get(port, "/capi", buf, sizeof buf) == -1);
+  weir_gateway_destroy(at.gw);
+  CHECK(uv_loop_close(&at.loop) == 0); /* nothing of weir's is left on the loop */
+  responder_stop(&origin);
+}
+
+int main(void) {
+  signal(SIGPIPE, SIG_IGN);
+  struct {
+    const char *name;
+    void (*run)(void);
+  } tests[] = {
+      {"version", test_version},
+      {"status_str", test_status_str},
+      {"null_arguments", test_null_arguments},
+      {"bad_configs", test_bad_configs},
+      {"life_cycle", test_life_cycle},
+      {"listen_failure", test_listen_failure},
+      {"attach", test_attach},
+  };
+  for (size_t i = 0; i < sizeof tests / sizeof tests[0]; ++i) {
+    fprintf(stderr, "capi: %s\n", tests[i].name);
+    tests[i].run();
+  }
+  fprintf(stderr, "capi: all passed\n");
+  return 0;
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""SIGHUP reloads the config file; SIGTERM drains in-flight exchanges, then exits 0."""
+import json
+import os
+import signal
+import socket
+import threading
+import time
+import unittest
+
+from harness import Origin, RawConn, gateway_for
+
+
+def write_config(gw, cfg):
+    path = os.path.join(gw.dir.name, "gateway.json")
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(cfg, f)
+    os.replace(tmp, path)
+
+
+def origin_requests(origin):
+    return origin.stats()["requests"]
+
+
+class SignalsTest(unittest.TestCase):
+    def get(self, port, path="/echo"):
+        with RawConn(port) as c:
+            c.send(f"GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".encode())
+            return c.read_response()
+
+    def test_sighup_switches_upstream_and_keeps_old_config_on_error(self):
+        with Origin() as a, Origin() as b, gateway_for(a) as gw:
+            self.assertEqual(self.get(gw.port).status, 200)
+            before_b = origin_requests(b)
+            cfg = dict(gw.config)
+            cfg["upstreams"] = {"o": dict(gw.config["upstreams"]["o"])}
+            cfg["upstreams"]["o"]["endpoints"] = [{"address": f"127.0.0.1:{b.port}", "weight": 1}]
+            write_config(gw, cfg)
+            os.kill(gw.pid, signal.SIGHUP)
+            deadline = time.monotonic() + 5
+            while origin_requests(b) == before_b and time.monotonic() < deadline:
+                self.assertEqual(self.get(gw.port).status, 200)
+                time.sleep(0.05)
+            self.assertGreater(origin_requests(b), before_b, gw.stderr_text())
+            self.assertIn("reload ok", gw.stderr_text())
+
+            # A broken file is refused; the running config keeps serving.
+            with open(os.path.join(gw.dir.name, "gateway.json"), "w") as f:
+                f.write('{"routes": [ {"name": 5} ]}')
+            os.kill(gw.pid, signal.SIGHUP)
+            deadline = time.monotonic() + 5
+            while "reload failed" not in gw.stderr_text() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            self.assertIn("reload failed", gw.stderr_text())
+            self.assertIn("routes[0].name", gw.stderr_text())
+            served = origin_requests(b)
+            self.assertEqual(self.get(gw.port).status, 200)
+            self.assertEqual(origin_requests(b), served + 1)
+
+    def test_sigterm_drains_in_flight_request(self):
+        with Origin() as origin:
+            gw = gateway_for(origin).__enter__()
+            try:
+                result = {}
+
+                def slow():
+                    try:
+                        result["resp"] = self.get(gw.port, "/slow/800")
+                    except Exception as e:  # noqa: BLE001 - reported below
+                        result["error"] = e
+
+                t = threading.Thread(target=slow)
+                t.start()
+                time.sleep(0.3)  # the request is in flight at the origin
+                gw.proc.send_signal(signal.SIGTERM)
+                t.join(10)
+                self.assertNotIn("error", result, result.get("error"))
+                self.assertEqual(result["resp"].status, 200)
+                self.assertEqual(gw.proc.wait(10), 0)
+                # The listener is gone.
+                with self.assertRaises(OSError):
+                    socket.create_connection(("127.0.0.1", gw.port), timeout=1).close()
+            finally:
+                if gw.proc.poll() is None:
+                    gw.proc.kill()
+                    gw.proc.wait(5)
+                gw.dir.cleanup()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
