@@ -23,6 +23,8 @@
 #   WEIR_GATEWAY  the gateway binary [build/examples/gateway/weir-gateway]
 #   PROXY_CPU     core the proxy is pinned to [0]
 #   LOAD_CPU      core wrk and the origin are pinned to [1]
+#   NICE          nice value for the proxy, the origin and wrk, e.g. -20 on
+#                 a machine where other work shares the two cores [unset]
 #   KEEP_TMP=1    keep the temporary directory (configs, logs, raw wrk output)
 set -euo pipefail
 
@@ -41,6 +43,14 @@ WEIR_GATEWAY=${WEIR_GATEWAY:-$ROOT/build/examples/gateway/weir-gateway}
 PROXY_CPU=${PROXY_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
 CLK_TCK=$(getconf CLK_TCK)
+# On a shared machine a proxy that sleeps in epoll waits behind any busy
+# process on its core at every wake-up, which can halve its req/s although
+# its CPU per request hardly changes. A high priority (NICE=-20) for
+# everything the benchmark runs removes most of that. Real-time scheduling
+# would too, but its throttling (50 ms of every second on a saturated core)
+# would show up in p99.
+PRIO=()
+if [[ -n ${NICE:-} ]]; then PRIO=(nice -n "$NICE"); fi
 
 case $MODE in all | throughput | idle) ;; *)
     echo "usage: $0 [all|throughput|idle]" >&2
@@ -63,8 +73,7 @@ install_missing() {
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     fi
-    # Debian ships nginx and haproxy with a service that may start on
-    # install; the benchmark runs its own instances on its own ports.
+    # nginx and haproxy live in /usr/sbin, which a user's PATH may lack.
     export PATH="$PATH:/usr/sbin:/sbin"
 }
 
@@ -99,12 +108,13 @@ stop_pid() {
     wait "$pid" 2>/dev/null || true
 }
 
-# start NAME CPU CMD...: runs CMD pinned to CPU in the background, output to
-# $TMP/NAME.log; the pid is left in STARTED (taskset execs, so it is CMD's).
+# start NAME CPU CMD...: runs CMD pinned to CPU (and with PRIO) in the
+# background, output to $TMP/NAME.log; the pid is left in STARTED (taskset
+# and nice exec, so it is CMD's).
 start() {
     local name=$1 cpu=$2
     shift 2
-    taskset -c "$cpu" "$@" >"$TMP/$name.log" 2>&1 &
+    taskset -c "$cpu" "${PRIO[@]+"${PRIO[@]}"}" "$@" >"$TMP/$name.log" 2>&1 &
     STARTED=$!
     PIDS+=("$STARTED")
 }
@@ -154,18 +164,20 @@ ready() {
 tree_pids() {
     local pid=$1 child
     echo "$pid"
+    # The children files hold space-separated pids: words are what is wanted.
+    # shellcheck disable=SC2013
     for child in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do tree_pids "$child"; done
 }
 
 # utime + stime of the whole tree, in clock ticks (/proc/PID/stat fields 14
-# and 15; the text after the last ')' starts at field 3).
+# and 15; the text after the last ')' starts at field 3, so they are its
+# 12th and 13th words).
 cpu_ticks() {
-    local total=0 pid rest
+    local total=0 pid rest f
     for pid in $(tree_pids "$1"); do
         rest=$(cat /proc/"$pid"/stat 2>/dev/null) || continue
-        rest=${rest##*) }
-        set -- $rest
-        total=$((total + ${12} + ${13}))
+        read -r -a f <<<"${rest##*) }"
+        total=$((total + f[11] + f[12]))
     done
     echo "$total"
 }
@@ -264,42 +276,48 @@ to_ms() {
 # proxy stops answering.
 load() {
     local conns=$1 secs=$2
-    run_job timeout $((secs + 30)) taskset -c "$LOAD_CPU" \
+    run_job timeout $((secs + 30)) taskset -c "$LOAD_CPU" "${PRIO[@]+"${PRIO[@]}"}" \
         wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s --latency "http://127.0.0.1:$PROXY_PORT/"
 }
 
-# Busy ticks (user, nice, system, irq, softirq, steal) of the two cores the
-# benchmark uses, from /proc/stat.
-cores_busy_ticks() {
-    awk -v a="cpu$PROXY_CPU" -v b="cpu$LOAD_CPU" \
-        '$1 == a || $1 == b {n += $2 + $3 + $4 + $7 + $8 + $9} END {print n + 0}' /proc/stat
+# core_busy_ticks CPU: busy ticks (user, nice, system, irq, softirq, steal)
+# of one core, from /proc/stat.
+core_busy_ticks() {
+    awk -v c="cpu$1" '$1 == c {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat
 }
 
-# CPU ticks of this shell's finished children (wrk among them), from the
-# `times` builtin ("XmY.YYYs" for user then system, second line).
+# children_ticks: sets CHILD_TICKS to the CPU ticks of this shell's finished
+# children (wrk among them), from the `times` builtin, whose second line is
+# "XmY.YYYs XmY.YYYs" (user, system). It must run in this shell, not in a
+# $(...) subshell, which has children of its own.
 children_ticks() {
-    times | awk -v hz="$CLK_TCK" 'NR == 2 {
+    times >"$TMP/times.txt"
+    CHILD_TICKS=$(awk -v hz="$CLK_TCK" 'NR == 2 {
         n = 0
         for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); n += (p[1] * 60 + p[2]) * hz }
-        printf "%d", n }'
+        printf "%d", n }' "$TMP/times.txt")
 }
 
 tree_ticks_or_zero() { if [[ -n $1 ]]; then cpu_ticks "$1"; else echo 0; fi; }
 
 # measure TARGET CONNS: one row of the throughput table into $TMP/throughput.tsv
 measure() {
-    local target=$1 conns=$2 out=$TMP/wrk-$target-$2.txt
-    local p0 p1 o0 o1 w0 w1 b0 b1 requests rps p50 p99 errors ticks rss other
-    load "$conns" "$WARMUP" >/dev/null
+    local target=$1 conns=$2
+    local out=$TMP/wrk-$target-$conns.txt
+    local p0 p1 o0 o1 w0 w1 x0 x1 y0 y1 requests rps p50 p99 errors ticks rss other
+    load "$conns" "$WARMUP" >/dev/null || note "$target c=$conns: warm-up load failed"
     p0=$(tree_ticks_or_zero "$PROXY_PID") o0=$(cpu_ticks "$ORIGIN_PID")
-    w0=$(children_ticks) b0=$(cores_busy_ticks)
-    load "$conns" "$DURATION" >"$out"
-    b1=$(cores_busy_ticks) w1=$(children_ticks)
+    children_ticks
+    w0=$CHILD_TICKS x0=$(core_busy_ticks "$PROXY_CPU") y0=$(core_busy_ticks "$LOAD_CPU")
+    load "$conns" "$DURATION" >"$out" || note "$target c=$conns: wrk failed or timed out"
+    x1=$(core_busy_ticks "$PROXY_CPU") y1=$(core_busy_ticks "$LOAD_CPU")
+    children_ticks
+    w1=$CHILD_TICKS
     p1=$(tree_ticks_or_zero "$PROXY_PID") o1=$(cpu_ticks "$ORIGIN_PID")
-    # Whatever else ran on the two cores meanwhile (other processes, softirq
-    # work the kernel did outside these processes): when it is large, the
-    # row's req/s and latency are not trustworthy.
-    other=$(((b1 - b0) - (p1 - p0) - (o1 - o0) - (w1 - w0)))
+    # Whatever else ran on each core meanwhile (other processes, kernel work
+    # outside these processes), as "proxy core/load core": when it is large,
+    # the row's req/s and latency are not trustworthy.
+    other="$(((x1 - x0) - (p1 - p0)))/$(((y1 - y0) - (o1 - o0) - (w1 - w0)))"
 
     requests=$(awk '/requests in/ {print $1}' "$out")
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
@@ -308,6 +326,10 @@ measure() {
     # Socket errors (connect, read, write, timeout) plus non-2xx/3xx answers.
     errors=$(awk -F'[ ,]+' '/Socket errors/ {n += $5 + $7 + $9 + $11}
                             /Non-2xx/ {n += $NF} END {print n + 0}' "$out")
+    if [[ -n $PROXY_PID ]] && ! kill -0 "$PROXY_PID" 2>/dev/null; then
+        note "$target exited during the run; its log:"
+        cat "$TMP/$target.log" >&2
+    fi
     if [[ -n $PROXY_PID ]]; then
         ticks=$((p1 - p0))
         rss=$(peak_rss_kib "$PROXY_PID")
@@ -345,7 +367,7 @@ run_throughput() {
     done
     echo
     echo "Throughput: ${DURATION} s per row, wrk -t1, keep-alive; proxy on core $PROXY_CPU," \
-        "wrk and origin on core $LOAD_CPU."
+        "wrk and origin on core $LOAD_CPU${NICE:+, all at nice $NICE}."
     echo
     python3 "$HERE/table.py" throughput "$TMP/throughput.tsv"
 }

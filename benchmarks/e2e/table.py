@@ -5,6 +5,7 @@ benchmarks/README.md shows.
   table.py throughput ROWS.tsv   rows: target conns requests rps p50_ms p99_ms
                                        cpu_ticks clk_tck peak_rss_kib errors
                                        other_ticks duration_s
+                                       (other_ticks: "PROXY_CORE/LOAD_CORE")
   table.py idle ROWS.tsv         rows: target count base_kib connected_kib
                                        requested_kib open_after
 
@@ -33,9 +34,10 @@ def throughput(rows):
     for (target, conns, requests, rps, p50, p99, ticks, clk_tck, rss, errors,
          other, duration) in rows:
         requests = int(requests)
-        # CPU time that neither the proxy, the origin nor wrk used on the two
-        # benchmark cores, as a number of cores kept busy.
-        other_cores = max(0, int(other)) / int(clk_tck) / float(duration)
+        # CPU time on each benchmark core that neither the proxy, the origin
+        # nor wrk used, as the share of that core kept busy by others.
+        other_cores = [max(0, int(t)) / int(clk_tck) / float(duration)
+                       for t in other.split("/")]
         cpu_us = None
         if ticks != "-" and requests > 0:
             cpu_us = int(ticks) * 1e6 / int(clk_tck) / requests
@@ -52,7 +54,7 @@ def throughput(rows):
 
     print("| target | conns | req/s | vs direct | p50 ms | p99 ms "
           "| proxy CPU µs/req | CPU vs best of nginx/HAProxy | peak RSS MiB | errors "
-          "| other load, cores |")
+          "| other load, proxy/load core |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in sorted(parsed, key=lambda r: r["conns"]):
         d = direct.get(r["conns"])
@@ -63,7 +65,7 @@ def throughput(rows):
         print(f"| {r['target']} | {r['conns']} | {r['rps']:,.0f} | {fmt(vs_direct, '.2f')} "
               f"| {fmt(r['p50'], '.3f')} | {fmt(r['p99'], '.3f')} | {fmt(r['cpu_us'], '.2f')} "
               f"| {fmt(vs_best, '.2f')} | {fmt(rss_mib, '.1f')} | {r['errors']} "
-              f"| {r['other']:.2f} |")
+              f"| {r['other'][0]:.2f} / {r['other'][1]:.2f} |")
 
 
 def idle(rows):

@@ -132,28 +132,31 @@ std::unique_ptr<RouteIndex> RouteIndex::compile(const std::vector<Route>& routes
   std::stable_sort(order.begin(), order.end(),
                    [&](uint32_t a, uint32_t b) { return checked[a].predicates > checked[b].predicates; });
 
-  std::map<std::string, RadixTreeBuilder> builders;  // host key -> tree
+  struct HostTree {
+    RadixTreeBuilder builder;
+    bool has_prefixes = false;
+  };
+  std::map<std::string, HostTree> trees;  // host key -> tree
   for (uint32_t i : order) {
-    RadixTreeBuilder& b = builders[host_key(checked[i].host)];
+    HostTree& t = trees[host_key(checked[i].host)];
     if (checked[i].is_prefix) {
-      b.insert_prefix(checked[i].prefix, i);
+      t.builder.insert_prefix(checked[i].prefix, i);
+      t.has_prefixes = true;
     } else {
-      b.insert_pattern(checked[i].pattern, i);
+      t.builder.insert_pattern(checked[i].pattern, i);
     }
   }
-  for (const auto& [key, builder] : builders) {
-    uint32_t root = index->forest_.add_tree(builder.root());
-    auto kind = static_cast<HostPattern::Kind>(key[0] - '0');
-    std::string name = key.substr(1);
-    switch (kind) {
+  for (const auto& [key, tree] : trees) {
+    VirtualHost v{key.substr(1), index->forest_.add_tree(tree.builder.root()), tree.has_prefixes};
+    switch (static_cast<HostPattern::Kind>(key[0] - '0')) {
       case HostPattern::Kind::any:
-        index->default_root_ = root;
+        index->any_host_ = std::move(v);
         break;
       case HostPattern::Kind::exact:
-        index->exact_hosts_.push_back({std::move(name), root});
+        index->exact_hosts_.push_back(std::move(v));
         break;
       case HostPattern::Kind::wildcard:
-        index->wildcard_hosts_.push_back({std::move(name), root});
+        index->wildcard_hosts_.push_back(std::move(v));
         break;
     }
   }
@@ -164,7 +167,7 @@ std::unique_ptr<RouteIndex> RouteIndex::compile(const std::vector<Route>& routes
   return index;
 }
 
-uint32_t RouteIndex::match_host(uint32_t root, const std::vector<Route>& routes, const MatchInput& in,
+uint32_t RouteIndex::match_host(const VirtualHost& host, const std::vector<Route>& routes, const MatchInput& in,
                                 uint32_t method, Params& params) const noexcept {
   auto accept = [&](uint32_t route, uint8_t captured) noexcept {
     if (!predicates_hold(checks_[route], method, routes[route], in)) return false;
@@ -173,8 +176,8 @@ uint32_t RouteIndex::match_host(uint32_t root, const std::vector<Route>& routes,
     params.size = captured;
     return true;
   };
-  uint32_t hit = forest_.match_path(root, in.path, params, accept);
-  if (hit == kNone) hit = forest_.match_prefix(root, in.path, accept);
+  uint32_t hit = forest_.match_path(host.root, in.path, params, accept);
+  if (hit == kNone && host.has_prefixes) hit = forest_.match_prefix(host.root, in.path, accept);
   return hit;
 }
 
@@ -188,16 +191,16 @@ uint32_t RouteIndex::match(const std::vector<Route>& routes, const MatchInput& i
     auto it = std::lower_bound(exact_hosts_.begin(), exact_hosts_.end(), name,
                                [](const VirtualHost& v, std::string_view n) { return host_before(v.name, n); });
     if (it != exact_hosts_.end() && it->name.size() == name.size() && compare_folded(name, it->name) == 0) {
-      hit = match_host(it->root, routes, in, method, params);
+      hit = match_host(*it, routes, in, method, params);
       if (hit != kNone) return hit;
     }
   }
   for (const VirtualHost& v : wildcard_hosts_) {
     if (!wildcard_covers(v.name, name)) continue;
-    hit = match_host(v.root, routes, in, method, params);
+    hit = match_host(v, routes, in, method, params);
     if (hit != kNone) return hit;
   }
-  if (default_root_ != kNone) hit = match_host(default_root_, routes, in, method, params);
+  if (any_host_.root != kNone) hit = match_host(any_host_, routes, in, method, params);
   return hit;
 }
 

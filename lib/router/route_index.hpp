@@ -27,19 +27,20 @@ class RouteIndex {
   struct VirtualHost {
     std::string name;  // exact: lower-case name; wildcard: ".suffix"
     uint32_t root = kNone;
+    bool has_prefixes = false;  // else a path miss needs no prefix walk
   };
   struct RouteParams {
     uint32_t names_begin = 0;  // into param_names_
     uint32_t count = 0;
   };
 
-  uint32_t match_host(uint32_t root, const std::vector<Route>& routes, const MatchInput& in, uint32_t method,
-                      Params& params) const noexcept;
+  uint32_t match_host(const VirtualHost& host, const std::vector<Route>& routes, const MatchInput& in,
+                      uint32_t method, Params& params) const noexcept;
 
   RadixForest forest_;
   std::vector<VirtualHost> exact_hosts_;     // sorted by name
   std::vector<VirtualHost> wildcard_hosts_;  // longest suffix first
-  uint32_t default_root_ = kNone;
+  VirtualHost any_host_;  // root kNone: no host-less routes
   std::vector<RouteParams> route_params_;
   std::vector<PredicateCheck> checks_;
   std::vector<std::string> param_names_;

@@ -33,10 +33,12 @@ std::string get(uint16_t port, const char* path) {
   sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   std::string out;
   if (connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0) {
-    std::string req = std::string("GET ") + path + " HTTP/1.1\r\nHost: consumer\r\nConnection: close\r\n\r\n";
+    std::string req =
+        std::string("GET ") + path + " HTTP/1.1\r\nHost: consumer\r\nConnection: close\r\n\r\n";
     if (send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size())) {
       char buf[4096];
-      for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<size_t>(n));
+      for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;)
+        out.append(buf, static_cast<size_t>(n));
     }
   }
   close(fd);

@@ -59,9 +59,9 @@ class InstalledWeirTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         if not os.path.isfile(os.path.join(BUILD_DIR, "build.ninja")):
-            raise RuntimeError(f"WEIR_BUILD_DIR must name a meson build directory (got {BUILD_DIR!r})")
+            raise RuntimeError(f"WEIR_BUILD_DIR must name a meson build dir, got {BUILD_DIR!r}")
         if not os.path.isfile(CONSUMER):
-            raise RuntimeError(f"WEIR_PKGCONFIG_CONSUMER must name the consumer source (got {CONSUMER!r})")
+            raise RuntimeError(f"WEIR_PKGCONFIG_CONSUMER must name the consumer, got {CONSUMER!r}")
         for tool in ("pkg-config", "c++", "cc"):
             if shutil.which(tool) is None:
                 raise RuntimeError(f"{tool} not found on PATH")
@@ -84,12 +84,12 @@ class InstalledWeirTest(unittest.TestCase):
             raise AssertionError(f"expected one installed weir.pc, found {pcs}")
         cls.pc_dir = os.path.dirname(pcs[0])
         # The .pc names the install paths (/usr/local/...); the sysroot maps
-        # them into the destdir tree (system paths such as libuv's stay
-        # filtered out).
+        # them into the destdir tree. It prefixes libuv's /usr paths too, which
+        # then name nothing, and the compiler's defaults still find libuv.
         plain_env = dict(os.environ, PKG_CONFIG_PATH=cls.pc_dir)
         plain_env.pop("PKG_CONFIG_SYSROOT_DIR", None)
         cls.libdir, cls.includedir = [
-            cls.root + run(["pkg-config", "--variable=" + var, "weir"], timeout=30, env=plain_env).strip()
+            cls.root + run(["pkg-config", "--variable=" + var, "weir"], 30, plain_env).strip()
             for var in ("libdir", "includedir")]
         cls.pc_env = dict(plain_env, PKG_CONFIG_SYSROOT_DIR=cls.root)
         cls.run_env = dict(os.environ, LD_LIBRARY_PATH=cls.libdir)
@@ -125,7 +125,7 @@ class InstalledWeirTest(unittest.TestCase):
         run([compiler, std, *sanitizer_flags(), "-o", exe, source, *cflags, *libs],
             timeout=COMPILE_TIMEOUT_S)
         # The dynamic loader must take the installed libweir, not the build's.
-        trace = run([exe], timeout=RUN_TIMEOUT_S, env=dict(self.run_env, LD_TRACE_LOADED_OBJECTS="1"))
+        trace = run([exe], RUN_TIMEOUT_S, dict(self.run_env, LD_TRACE_LOADED_OBJECTS="1"))
         weir_lines = [line for line in trace.splitlines() if "libweir" in line]
         self.assertEqual(len(weir_lines), 1, trace)
         self.assertIn(self.root, weir_lines[0])

@@ -2,6 +2,7 @@
 // the attacks it must refuse.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <string>
 
 #include "router/path_normalize.hpp"
@@ -155,6 +156,24 @@ TEST(PathNormalize, TooLong) {
   EXPECT_EQ(norm(huge, huge.size()).path, huge);
   std::string slashes(1 << 20, '/');
   EXPECT_EQ(norm(slashes, 16).path, "/");
+}
+
+TEST(PathNormalize, NeverWritesPastCap) {
+  const char* inputs[] = {"/abcdefgh", "/\xff\xff\xff", "/a/b/c/../../d/e/f", "/%41%42%43%44%45", "/%2f%2f%2f"};
+  for (const char* raw : inputs) {
+    for (size_t cap = 0; cap < 16; ++cap) {
+      char buf[32];
+      std::memset(buf, '#', sizeof buf);
+      size_t len = 0;
+      PathError e = normalize_path(raw, buf, cap, &len);
+      for (size_t i = cap; i < sizeof buf; ++i) ASSERT_EQ(buf[i], '#') << raw << " cap " << cap;
+      if (e == PathError::none) {
+        EXPECT_LE(len, cap);
+      } else {
+        EXPECT_EQ(e, PathError::too_long) << raw << " cap " << cap;
+      }
+    }
+  }
 }
 
 TEST(PathNormalize, IsIdempotent) {

@@ -131,7 +131,7 @@ long reference_match(const std::vector<Route>& routes, const MatchInput& in,
       if (group != g || !holds(r, in)) continue;
       Candidate c{i, r.path.empty(), {}, 0, (r.methods.empty() ? 0u : 1u) + r.headers.size(), {}};
       if (c.prefix) {
-        std::string_view p = r.prefix == "/" ? "" : r.prefix;
+        std::string_view p = r.prefix == "/" ? std::string_view() : std::string_view(r.prefix);
         if (in.path.substr(0, p.size()) != p) continue;
         c.prefix_len = p.size();
       } else if (!match_pattern(r.path, in.path, &c.kinds, &c.values)) {
