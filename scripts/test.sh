@@ -10,6 +10,10 @@ build=${BUILD_DIR:-$root/build-test}
 opts=(--buildtype=debug -Doptimization=1)
 if [ -n "${SANITIZE:-}" ]; then
   opts+=(-Db_sanitize="$SANITIZE" -Db_lundef=false)
+  # A small quarantine keeps memory-bound tests meaningful under ASan; any
+  # undefined behaviour fails the test that hit it.
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=8:thread_local_quarantine_size_kb=256:detect_leaks=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 fi
 if [ ! -f "$build/build.ninja" ]; then
   meson setup "$build" "$root" "${opts[@]}" >/dev/null || exit 1

@@ -47,8 +47,7 @@ bool ClientConnection::accept(Worker& w, uv_stream_t* server) {
     uv_close(reinterpret_cast<uv_handle_t*>(&c->tcp_), &on_closed);
     return false;
   }
-  uv_timer_init(w.io.loop, &c->timer_);
-  c->timer_.data = c;
+  c->timer_.init(w.io.loop, c, &ClientConnection::on_timer);
   c->open_handles_ = 2;
   uv_tcp_nodelay(&c->tcp_, 1);
   sockaddr_storage peer{};
@@ -77,11 +76,11 @@ bool ClientConnection::accept(Worker& w, uv_stream_t* server) {
 
 void ClientConnection::arm_timer(uint32_t ms, bool header_timeout) noexcept {
   header_timer_ = header_timeout ? 1 : 2;
-  uv_timer_start(&timer_, &on_timer, ms, 0);
+  timer_.set(ms);
 }
 
-void ClientConnection::on_timer(uv_timer_t* t) {
-  auto* c = static_cast<ClientConnection*>(t->data);
+void ClientConnection::on_timer(void* self) {
+  auto* c = static_cast<ClientConnection*>(self);
   if (c->phase_ == Phase::closing) return;
   if (c->header_timer_ == 1 && c->phase_ == Phase::head) {
     c->reject(408, "request header timeout");
@@ -344,7 +343,7 @@ int ClientConnection::cb_headers_complete(llhttp_t* p) {
   if (!c->validate_head()) return -1;
   c->phase_ = Phase::dispatch;
   c->parse_paused_ = true;
-  uv_timer_stop(&c->timer_);
+  c->timer_.clear();
   c->header_timer_ = 0;
   return HPE_PAUSED;
 }
@@ -479,7 +478,7 @@ void ClientConnection::close_after_flush() noexcept {
     up_ = nullptr;
   }
   phase_ = Phase::closing;
-  uv_timer_stop(&timer_);
+  timer_.clear();
   uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
   reading_ = false;
   // The shutdown waits for queued writes, then the connection closes.
@@ -506,9 +505,10 @@ void ClientConnection::close() noexcept {
     up_ = nullptr;
   }
   w_.remove_connection(this);
-  uv_timer_stop(&timer_);
+  timer_.stop();
+  timer_.handle()->data = this;
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &on_closed);
-  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), &on_closed);
+  uv_close(timer_.handle(), &on_closed);
 }
 
 void ClientConnection::on_closed(uv_handle_t* h) {

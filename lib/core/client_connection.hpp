@@ -15,6 +15,7 @@
 
 #include "core/head_buffer.hpp"
 #include "core/io_context.hpp"
+#include "core/lazy_timer.hpp"
 #include "core/out_queue.hpp"
 #include "core/snapshot.hpp"
 #include "http/head_fields.hpp"
@@ -100,7 +101,7 @@ class ClientConnection final : public upstream::UpstreamSink {
 
   static void on_alloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
   static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
-  static void on_timer(uv_timer_t* t);
+  static void on_timer(void* self);
   static void on_closed(uv_handle_t* h);
   static void on_shutdown(uv_shutdown_t* req, int status);
   static void on_drain(void* self, int status);
@@ -118,7 +119,7 @@ class ClientConnection final : public upstream::UpstreamSink {
   Worker& w_;
   IoContext& io_;
   uv_tcp_t tcp_;
-  uv_timer_t timer_;
+  LazyTimer timer_;
   uv_shutdown_t shutdown_req_;
   llhttp_t parser_;
   OutQueue out_;

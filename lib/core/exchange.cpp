@@ -587,7 +587,7 @@ void ClientConnection::on_upstream_batch_end() {
   if (raw_pending_ && phase_ != Phase::closing) {
     raw_pending_ = false;
     phase_ = Phase::raw;
-    uv_timer_stop(&timer_);
+    timer_.clear();
     // Bytes the client sent after its upgrade request go through unparsed.
     if (rpos_ < rlen_ && up_) {
       uv_buf_t b = uv_buf_init(rbuf_.data + rpos_, rlen_ - rpos_);

@@ -4,6 +4,12 @@
 
 namespace weir::core {
 
+namespace {
+// How often idle pooled upstream connections are checked for expiry: the
+// precision of upstreams' idle_timeout_ms.
+constexpr uint64_t kSweepMs = 250;
+}  // namespace
+
 Worker::Worker(uint32_t index, std::shared_ptr<const Snapshot> snapshot) : index_(index) {
   install_pools(std::move(snapshot));
 }
@@ -66,7 +72,11 @@ int Worker::init(uv_loop_t* loop, const std::vector<int>& listen_fds) {
   async_.data = this;
   uv_timer_init(loop, &drain_timer_);
   drain_timer_.data = this;
-  open_handles_ = 2;
+  uv_timer_init(loop, &sweep_timer_);
+  sweep_timer_.data = this;
+  uv_timer_start(&sweep_timer_, &on_sweep, kSweepMs, kSweepMs);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&sweep_timer_));
+  open_handles_ = 3;
   for (int fd : listen_fds) {
     auto* t = new uv_tcp_t;
     uv_tcp_init(loop, t);
@@ -152,6 +162,14 @@ void Worker::begin_stop(uint32_t drain_ms) {
   maybe_finish_stop();
 }
 
+void Worker::on_sweep(uv_timer_t* t) {
+  auto* w = static_cast<Worker*>(t->data);
+  uint64_t now = uv_now(t->loop);
+  for (auto& wu : w->upstreams_)
+    for (auto& ep : wu.endpoints)
+      if (ep && ep->idle_head) upstream::UpstreamConnection::expire_idle(*ep, now);
+}
+
 void Worker::on_drain_timer(uv_timer_t* t) {
   auto* w = static_cast<Worker*>(t->data);
   while (w->conns_) w->conns_->close();  // deadline: whatever is left is cut
@@ -175,7 +193,9 @@ void Worker::close_handles() {
     if (--w->open_handles_ == 0) w->closed_ = true;
   };
   uv_timer_stop(&drain_timer_);
+  uv_timer_stop(&sweep_timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), done);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sweep_timer_), done);
   uv_close(reinterpret_cast<uv_handle_t*>(&async_), done);
 }
 

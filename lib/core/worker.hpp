@@ -56,6 +56,7 @@ class Worker {
   static void on_connection(uv_stream_t* server, int status);
   static void on_async(uv_async_t* a);
   static void on_drain_timer(uv_timer_t* t);
+  static void on_sweep(uv_timer_t* t);
   void maybe_finish_stop();
   void install_pools(std::shared_ptr<const Snapshot> snapshot);
   void close_handles();
@@ -68,6 +69,7 @@ class Worker {
   std::thread thread_;
   uv_async_t async_;
   uv_timer_t drain_timer_;
+  uv_timer_t sweep_timer_;  // expires idle pooled upstream connections
   std::vector<uv_tcp_t*> listeners_;
   std::mutex mu_;  // guards inbox_ only; never taken on the request path
   std::vector<std::function<void()>> inbox_;

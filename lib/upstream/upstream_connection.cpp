@@ -48,8 +48,8 @@ UpstreamConnection* UpstreamConnection::connect(core::IoContext& io,
   auto* c = new UpstreamConnection(io, std::move(pool));
   c->sink_ = sink;
   uv_tcp_init(io.loop, &c->tcp_);
-  uv_timer_init(io.loop, &c->timer_);
-  c->tcp_.data = c->timer_.data = c;
+  c->timer_.init(io.loop, c, &UpstreamConnection::on_timer);
+  c->tcp_.data = c;
   c->open_handles_ = 2;
   c->out_.init(c->stream(), c, &UpstreamConnection::on_drain);
   c->pool_->open_count++;
@@ -59,14 +59,11 @@ UpstreamConnection* UpstreamConnection::connect(core::IoContext& io,
   if (r < 0) {
     // Reported asynchronously so the caller sees one way of failing.
     c->pending_error_ = UpstreamError::connect_failed;
-    uv_timer_start(&c->timer_, [](uv_timer_t* t) {
-      auto* self = static_cast<UpstreamConnection*>(t->data);
-      self->fail(self->pending_error_);
-    }, 0, 0);
+    c->timer_.set(0);
     return c;
   }
   c->pending_error_ = UpstreamError::connect_timeout;
-  uv_timer_start(&c->timer_, &on_timer, c->pool_->options.connect_timeout_ms, 0);
+  c->timer_.set(c->pool_->options.connect_timeout_ms);
   return c;
 }
 
@@ -74,7 +71,7 @@ UpstreamConnection* UpstreamConnection::take_idle(EndpointPool& pool, UpstreamSi
   UpstreamConnection* c = pool.idle_head;
   if (!c) return nullptr;
   c->pool_unlink();
-  uv_timer_stop(&c->timer_);
+  c->timer_.clear();
   c->sink_ = sink;
   c->state_ = State::active;
   return c;
@@ -92,7 +89,7 @@ void UpstreamConnection::pool_unlink() noexcept {
 void UpstreamConnection::on_connect(uv_connect_t* req, int status) {
   auto* c = static_cast<UpstreamConnection*>(req->data);
   if (c->state_ == State::closing) return;
-  uv_timer_stop(&c->timer_);
+  c->timer_.clear();
   if (status < 0) {
     c->fail(UpstreamError::connect_failed);
     return;
@@ -111,16 +108,23 @@ void UpstreamConnection::expect_response(bool head_request, uint32_t timeout_ms)
   timeout_ms_ = timeout_ms;
   ++requests_;
   pending_error_ = UpstreamError::response_timeout;
-  uv_timer_start(&timer_, &on_timer, timeout_ms, 0);
+  timer_.set(timeout_ms);
 }
 
-void UpstreamConnection::on_timer(uv_timer_t* t) {
-  auto* c = static_cast<UpstreamConnection*>(t->data);
-  if (c->state_ == State::idle) {  // idle timeout in the pool
-    c->close();
-    return;
-  }
+void UpstreamConnection::on_timer(void* self) {
+  auto* c = static_cast<UpstreamConnection*>(self);
+  if (c->state_ == State::idle) return;  // idle expiry is expire_idle()'s
   c->fail(c->pending_error_);
+}
+
+void UpstreamConnection::expire_idle(EndpointPool& pool, uint64_t now) {
+  // Oldest last: walk from the head and close everything past its time.
+  UpstreamConnection* c = pool.idle_head;
+  while (c) {
+    UpstreamConnection* next = c->next_;
+    if (now - c->idle_since_ >= pool.options.idle_timeout_ms) c->close();
+    c = next;
+  }
 }
 
 void UpstreamConnection::fail(UpstreamError e) {
@@ -196,7 +200,7 @@ void UpstreamConnection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t*)
   // Inactivity while the body streams is bounded by the same timeout.
   if (!c->in_head_ && !c->complete_ && c->pending_error_ == UpstreamError::response_timeout &&
       c->timeout_ms_)
-    uv_timer_start(&c->timer_, &on_timer, c->timeout_ms_, 0);
+    c->timer_.set(c->timeout_ms_);
   c->parse();
 }
 
@@ -300,7 +304,10 @@ void UpstreamConnection::enter_pool() {
   if (next_) next_->prev_ = this;
   pool_->idle_head = this;
   pool_->idle_count++;
-  uv_timer_start(&timer_, &on_timer, pool_->options.idle_timeout_ms, 0);
+  // No timer while pooled: the worker's sweep closes connections idle too
+  // long, so reuse costs no timer operation.
+  timer_.clear();
+  idle_since_ = uv_now(io_.loop);
   if (rpos_ < rlen_) close();  // bytes beyond the response
   else release_buffer();
 }
@@ -316,9 +323,10 @@ void UpstreamConnection::close() noexcept {
   state_ = State::closing;
   sink_ = nullptr;
   pool_->open_count--;
-  uv_timer_stop(&timer_);
+  timer_.stop();
+  timer_.handle()->data = this;
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &on_closed);
-  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), &on_closed);
+  uv_close(timer_.handle(), &on_closed);
 }
 
 void UpstreamConnection::on_closed(uv_handle_t* h) {
@@ -392,7 +400,7 @@ int UpstreamConnection::cb_headers_complete(llhttp_t* p) {
     return 0;
   }
   c->interim_ = false;
-  uv_timer_stop(&c->timer_);
+  c->timer_.clear();
   c->upgrade_ = status == 101;
   // Framing the gateway cannot relay safely is refused (RFC 9112 6.1, 6.3).
   bool chunked = (p->flags & F_CHUNKED) != 0;
@@ -438,7 +446,7 @@ int UpstreamConnection::cb_message_complete(llhttp_t* p) {
   }
   if (c->upgrade_) {  // the bytes that follow belong to the new protocol
     c->state_ = State::raw;
-    uv_timer_stop(&c->timer_);
+    c->timer_.clear();
     return HPE_PAUSED;
   }
   c->complete_ = true;

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/io_context.hpp"
+#include "core/lazy_timer.hpp"
 #include "core/out_queue.hpp"
 #include "http/head_fields.hpp"
 #include "upstream/endpoint_pool.hpp"
@@ -65,6 +66,8 @@ class UpstreamConnection {
   // Starts connecting; the sink hears on_upstream_connected or an error.
   static UpstreamConnection* connect(core::IoContext& io, std::shared_ptr<EndpointPool> pool,
                                      UpstreamSink* sink);
+  // Closes the pool's idle connections whose idle timeout has passed.
+  static void expire_idle(EndpointPool& pool, uint64_t now);
   // An idle pooled connection bound to `sink`, or nullptr.
   static UpstreamConnection* take_idle(EndpointPool& pool, UpstreamSink* sink);
 
@@ -98,7 +101,7 @@ class UpstreamConnection {
   static void on_connect(uv_connect_t* req, int status);
   static void on_alloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
   static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
-  static void on_timer(uv_timer_t* t);
+  static void on_timer(void* self);
   static void on_closed(uv_handle_t* h);
   static void on_drain(void* self, int status);
 
@@ -116,7 +119,7 @@ class UpstreamConnection {
   std::shared_ptr<EndpointPool> pool_;
   UpstreamSink* sink_ = nullptr;
   uv_tcp_t tcp_;
-  uv_timer_t timer_;
+  core::LazyTimer timer_;
   uv_connect_t connect_req_;
   llhttp_t parser_;
   core::OutQueue out_;
@@ -126,6 +129,7 @@ class UpstreamConnection {
   uint32_t reason_off_ = 0, reason_len_ = 0;
   uint32_t timeout_ms_ = 0;
   uint32_t requests_ = 0;
+  uint64_t idle_since_ = 0;  // loop time when pooled
   uint8_t open_handles_ = 0;
   uint8_t content_length_seen_ = 0;
   State state_ = State::connecting;

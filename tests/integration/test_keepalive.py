@@ -32,6 +32,19 @@ class KeepAliveTest(unittest.TestCase):
             self.assertEqual(after["connections_accepted"] - before["connections_accepted"], 1,
                              "the gateway must reuse its upstream connection")
 
+    def test_idle_upstream_connection_expires(self):
+        with Origin() as origin, gateway_for(origin, upstream={"idle_timeout_ms": 300}) as gw:
+            with RawConn(gw.port) as c:
+                self.assertEqual(get(c, b"/echo/idle").status, 200)
+            self.assertEqual(origin.wait_connections_open(lambda n: n == 1, 2.0), 1)
+            started = time.monotonic()
+            self.assertEqual(origin.wait_connections_open(lambda n: n == 0, 5.0), 0,
+                             "an idle pooled connection must close after idle_timeout_ms")
+            self.assertLess(time.monotonic() - started, 3.0)
+            # The next request connects afresh and works.
+            with RawConn(gw.port) as c:
+                self.assertEqual(get(c, b"/echo/again").status, 200)
+
     def test_http_client_keeps_one_socket(self):
         with Origin() as origin, gateway_for(origin) as gw:
             c = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
