@@ -274,7 +274,7 @@ class Gateway:
                 if self.proc.returncode != 0:
                     problems.append(f"gateway exited with {self.proc.returncode} after SIGTERM")
         text = self.stderr_text()
-        for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:"):
+        for marker in ("AddressSanitizer", "LeakSanitizer", "ThreadSanitizer", "runtime error:"):
             if marker in text:
                 problems.append(f"stderr holds {marker!r}")
         self.dir.cleanup()
