@@ -165,6 +165,7 @@ void ClientConnection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
   }
   c->rlen_ += static_cast<uint32_t>(nread);
   if (c->phase_ == Phase::raw) {
+    c->timer_.set(c->w_.snapshot()->limits.idle_timeout_ms);
     uint32_t from = c->rpos_;
     c->rpos_ = c->rlen_;
     if (c->up_) {

@@ -587,7 +587,9 @@ void ClientConnection::on_upstream_batch_end() {
   if (raw_pending_ && phase_ != Phase::closing) {
     raw_pending_ = false;
     phase_ = Phase::raw;
-    timer_.clear();
+    // A spliced connection with no traffic either way ends after the idle
+    // timeout, as an idle keep-alive connection does.
+    arm_timer(w_.snapshot()->limits.idle_timeout_ms, false);
     // Bytes the client sent after its upgrade request go through unparsed.
     if (rpos_ < rlen_ && up_) {
       uv_buf_t b = uv_buf_init(rbuf_.data + rpos_, rlen_ - rpos_);
@@ -597,11 +599,16 @@ void ClientConnection::on_upstream_batch_end() {
       }
     }
     rlen_ = rpos_ = 0;
+    if (client_eof_) {  // the client already finished sending: end both sides
+      close_after_flush();
+      return;
+    }
     resume_reading();
   }
 }
 
 void ClientConnection::on_upstream_raw(const char* data, size_t len) {
+  timer_.set(w_.snapshot()->limits.idle_timeout_ms);
   uv_buf_t b = uv_buf_init(const_cast<char*>(data), static_cast<unsigned>(len));
   if (out_.send(&b, 1) < 0) {
     close();

@@ -170,6 +170,16 @@ static enum serve_result sink(struct conn *c, struct request *r) {
   return reply_json(c, r, 200, &sb);
 }
 
+// The request body, byte for byte, is the whole response; then close. Lets a
+// test (or a fuzzer) make the origin answer with any bytes at all.
+static enum serve_result raw_body(struct conn *c, struct request *r) {
+  const char *data;
+  ssize_t n;
+  while ((n = request_body_read(c, r, &data)) > 0)
+    if (conn_write(c, data, (size_t)n) < 0) return SERVE_CLOSE;
+  return SERVE_CLOSE;
+}
+
 static enum serve_result bytes(struct conn *c, struct request *r, unsigned long long n) {
   int rc = send_head(c, r, 200, "Content-Type: application/octet-stream\r\n", FRAME_LENGTH, n);
   if (rc == 0 && !is_head(r)) rc = write_pattern(c, 0, n);
@@ -283,6 +293,7 @@ enum serve_result handle_request(struct conn *c, struct request *r, int first) {
   if (strncmp(path, "/echo", 5) == 0 || strcmp(path, "/") == 0) return echo(c, r);
   if (strcmp(path, "/stream-echo") == 0) return stream_echo(c, r);
   if (strcmp(path, "/sink") == 0) return sink(c, r);
+  if (strcmp(path, "/raw-body") == 0) return raw_body(c, r);
   // Every other endpoint answers after the whole request body is read.
   if (request_body_drain(c, r) < 0) return SERVE_CLOSE;
   unsigned long long n;
