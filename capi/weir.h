@@ -4,6 +4,12 @@
  * callbacks take a `void *user`. Every function accepts NULL handles and
  * answers with an error status instead of crashing. Strings passed in are
  * copied before the call returns unless stated otherwise.
+ *
+ * Threads: the gateway's own workers never call into the host through these
+ * functions. One weir_gateway_t must not be used by two host threads at the
+ * same time (serialise the calls, as the Python and Go bindings do);
+ * different handles are independent. weir_status_str() and weir_version()
+ * are safe from any thread.
  */
 #ifndef WEIR_H
 #define WEIR_H
@@ -68,7 +74,9 @@ WEIR_API weir_status weir_gateway_reload(weir_gateway_t *gw, const char *config_
  * from the loop's thread; the loop must keep running until the close
  * callbacks have run (uv_run returns then). */
 WEIR_API weir_status weir_gateway_stop(weir_gateway_t *gw, uint32_t drain_ms);
-/* Frees the gateway, stopping it first if needed. NULL is a no-op. */
+/* Frees the gateway, stopping it first if needed (without draining: call
+ * weir_gateway_stop() with a drain time first to let requests finish).
+ * NULL is a no-op. */
 WEIR_API void weir_gateway_destroy(weir_gateway_t *gw);
 /* The last error message of this handle; owned by gw, valid until the next
  * call on gw. Never NULL ("" when there was no error; a fixed text for NULL gw). */
