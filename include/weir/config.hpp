@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "weir/export.hpp"
@@ -56,19 +57,66 @@ struct RouteMatch {
   std::string path;                             // exact path; set instead of prefix
   std::vector<std::string> methods;             // empty: any method
   std::map<std::string, std::string> headers;   // lower-case name -> exact value
+  // name -> exact value (percent-decoded); nullopt: present with any value
+  std::map<std::string, std::optional<std::string>> query;
+  std::vector<std::string> client_cidrs;        // "10.0.0.0/8", "::1/128"; empty: any client
+};
+
+struct RoutePrefixReplace {
+  std::string from;  // empty: no replacement
+  std::string to;
 };
 
 struct RouteRewrite {
   std::string strip_prefix;
+  RoutePrefixReplace replace_prefix;
+  std::string path;  // template: "/v2/u/{id}"
   std::string host;
 };
 
+struct RouteSplitSide {
+  std::string upstream;
+  uint32_t weight = 0;  // 0..10000; 0 drains the side
+};
+
+struct RouteSticky {
+  std::string key;  // "header:NAME", "cookie:NAME" or "ip"; empty: not sticky
+};
+
+struct RouteSplitOverride {
+  std::string header;                         // lower-case; empty: no override
+  std::map<std::string, std::string> values;  // header value -> upstream of the split
+};
+
+struct RouteRedirect {
+  std::string location;  // template: {host}, {path}, {query}, route params
+  uint32_t status = 302; // 301, 302, 303, 307, 308
+};
+
+struct RouteRespond {
+  uint32_t status = 200;  // 200..599
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
+struct RouteMirror {
+  std::string upstream;  // empty: no mirroring
+  uint32_t percent = 100;
+};
+
+// A route has exactly one action: upstream, split, redirect or respond.
 struct RouteConfig {
   std::string name;
   RouteMatch match;
   std::string upstream;        // name of an upstream in GatewayConfig::upstreams
+  std::vector<RouteSplitSide> split;
+  RouteSticky sticky;          // split only
+  RouteSplitOverride split_override;  // split only; the JSON key is "override"
+  std::optional<RouteRedirect> redirect;
+  std::optional<RouteRespond> respond;
   uint32_t timeout_ms = 30000; // upstream response timeout: 504
   RouteRewrite rewrite;
+  RouteMirror mirror;
 };
 
 struct GatewayConfig {

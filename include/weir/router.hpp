@@ -3,6 +3,7 @@
 // a gateway or a socket.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -22,12 +23,45 @@ class RouteIndex;  // lib/router: the compiled trees
 // An in-process handler of the host: fills `res` from `req` (body buffered).
 using Handler = std::function<void(const Request& req, Response& res)>;
 
+// One side of a weighted split: an upstream and its share of the requests.
+struct SplitSide {
+  std::string upstream;
+  uint32_t weight = 0;  // 0 drains the side (only an override reaches it)
+};
+
+// What keeps a user on one side of a split: the bytes of this key are hashed
+// (XXH3), so every worker and every gateway instance picks the same side.
+struct StickyKey {
+  enum class Kind : uint8_t { none, header, cookie, ip };
+  Kind kind = Kind::none;
+  std::string name;  // header or cookie name
+};
+
+// A header that forces a side of a split, for testers (A/B, canaries): when
+// the request's `header` has one of the listed values, that side is taken.
+struct SplitOverride {
+  std::string header;  // "" : no override
+  std::vector<std::pair<std::string, std::string>> values;  // header value -> upstream of the split
+};
+
+// A redirect made by the gateway. `location` is a template: {host}, {path},
+// {query} and the route's parameters ({id}) are filled in (docs/routing.md).
+struct Redirect {
+  std::string location;
+  uint16_t status = 302;  // 301, 302, 303, 307 or 308
+};
+
 // Where a matched request goes.
 struct Target {
-  enum class Kind : uint8_t { upstream, handler };
+  enum class Kind : uint8_t { upstream, handler, split, redirect, respond };
   Kind kind = Kind::upstream;
   std::string upstream;  // Kind::upstream: the upstream's name
   Handler handler;       // Kind::handler
+  std::vector<SplitSide> split;  // Kind::split
+  StickyKey sticky;              // Kind::split
+  SplitOverride split_override;  // Kind::split
+  Redirect redirect;             // Kind::redirect
+  Response response;             // Kind::respond: sent as is (Content-Length framing)
 
   static Target to_upstream(std::string name) {
     Target t;
@@ -41,7 +75,58 @@ struct Target {
     t.handler = std::move(h);
     return t;
   }
+  static Target to_split(std::vector<SplitSide> sides, StickyKey sticky = {}, SplitOverride over = {}) {
+    Target t;
+    t.kind = Kind::split;
+    t.split = std::move(sides);
+    t.sticky = std::move(sticky);
+    t.split_override = std::move(over);
+    return t;
+  }
+  static Target to_redirect(std::string location, uint16_t status = 302) {
+    Target t;
+    t.kind = Kind::redirect;
+    t.redirect = {std::move(location), status};
+    return t;
+  }
+  static Target to_response(Response response) {
+    Target t;
+    t.kind = Kind::respond;
+    t.response = std::move(response);
+    return t;
+  }
 };
+
+// A query parameter predicate: the parameter `name` is present with exactly
+// `value` (both compared percent-decoded), or only present when `present`.
+struct QueryMatch {
+  std::string name;
+  std::string value;
+  bool present = false;
+};
+
+// A copy of some of a route's requests sent to a shadow upstream; its
+// response is discarded.
+struct Mirror {
+  std::string upstream;  // "" : no mirroring
+  uint32_t percent = 0;  // 0..100
+};
+
+// The forwarded path with its prefix `from` replaced by `to`.
+struct PrefixReplace {
+  std::string from;  // "" : no replacement
+  std::string to;
+};
+
+// A client address in binary form, as client_cidrs predicates compare it.
+// An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is stored as IPv4.
+struct IpAddress {
+  uint8_t family = 0;               // 0: unknown, 4 or 6
+  std::array<uint8_t, 16> bytes{};  // network order; IPv4 uses the first 4
+};
+
+// Parses an IPv4 or IPv6 literal (no brackets, no zone) into `out`.
+WEIR_API bool parse_ip_address(std::string_view text, IpAddress* out) noexcept;
 
 struct Route {
   std::string name;
@@ -54,6 +139,11 @@ struct Route {
   uint32_t timeout_ms = 30000;        // upstream response timeout (504)
   std::string strip_prefix;           // removed from the forwarded path when present
   std::string host_rewrite;           // replaces Host upstream when set
+  std::vector<QueryMatch> query;      // all must hold
+  std::vector<std::string> client_cidrs;  // "10.0.0.0/8", "::1/128"; empty: any client
+  PrefixReplace replace_prefix;       // forwarded path: prefix `from` becomes `to`
+  std::string path_rewrite;           // forwarded path template: "/v2/u/{id}"
+  Mirror mirror;
 };
 
 // What the router needs from a request.
@@ -62,6 +152,8 @@ struct MatchInput {
   std::string_view host;   // as received; port and case are ignored
   std::string_view path;   // normalised path
   std::span<const Header> headers;
+  std::string_view query;  // after '?', without it; as received
+  IpAddress client;        // for client_cidrs; family 0 matches no CIDR
 };
 
 // An immutable, shareable set of routes.

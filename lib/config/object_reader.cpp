@@ -95,4 +95,26 @@ void ObjectReader::read_port(std::string_view key, uint16_t& out, uint16_t min) 
   out = static_cast<uint16_t>(d);
 }
 
+const picojson::array* read_array(ObjectReader& r, std::string_view key) {
+  const picojson::value* v = r.get(key);
+  if (v == nullptr) return nullptr;
+  if (!v->is<picojson::array>()) {
+    r.fail(key, "expected an array");
+    return nullptr;
+  }
+  return &v->get<picojson::array>();
+}
+
+void read_non_empty(ObjectReader& r, std::string_view key, std::string& out, std::string_view message) {
+  r.read(key, out);
+  if (r.ok() && r.get(key) != nullptr && out.empty()) r.fail(key, message);
+}
+
+std::string ascii_lowered(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
 }  // namespace weir::config

@@ -53,4 +53,14 @@ class ObjectReader {
   std::string error_;
 };
 
+// The array at `key`, or nullptr when absent or not an array (then an error
+// is recorded).
+const picojson::array* read_array(ObjectReader& r, std::string_view key);
+
+// For keys where "" would silently mean "not set": present means non-empty.
+void read_non_empty(ObjectReader& r, std::string_view key, std::string& out, std::string_view message);
+
+// `s` with ASCII letters in lower case (host and header names).
+std::string ascii_lowered(std::string s);
+
 }  // namespace weir::config

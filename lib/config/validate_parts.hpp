@@ -14,6 +14,11 @@ std::string validate_admin(const GatewayConfig& cfg);
 std::string validate_upstreams(const GatewayConfig& cfg);
 std::string validate_routes(const GatewayConfig& cfg);
 
+// Parts of validate_routes: a route's query and client range predicates
+// (`path` is its "routes[i].match"), and everything after matching.
+std::string validate_route_predicates(const std::string& path, const RouteMatch& m);
+std::string validate_route_actions(const GatewayConfig& cfg, size_t index);
+
 // "must be lo..hi" when `v` is outside; "" otherwise.
 std::string check_range(uint64_t v, uint64_t lo, uint64_t hi);
 

@@ -1,4 +1,4 @@
-// Routes: names, match rules, the upstream they forward to, rewrites.
+// Routes: names and match rules; validate_route_actions.cpp checks the rest.
 #include "config/key_path.hpp"
 #include "config/lexical.hpp"
 #include "config/validate_parts.hpp"
@@ -57,7 +57,7 @@ std::string validate_match(const std::string& path, const RouteMatch& m) {
     if (has_upper(name)) return path_error(at, "header names must be lower-case");
     if (!is_field_value(value)) return path_error(at, "control characters are not allowed");
   }
-  return "";
+  return validate_route_predicates(path, m);
 }
 
 std::string validate_route(const GatewayConfig& cfg, size_t index) {
@@ -74,22 +74,7 @@ std::string validate_route(const GatewayConfig& cfg, size_t index) {
     }
   }
   if (std::string e = validate_match(member_path(path, "match"), r.match); !e.empty()) return e;
-  if (r.upstream.empty()) return path_error(member_path(path, "upstream"), "required");
-  if (cfg.upstreams.find(r.upstream) == cfg.upstreams.end()) {
-    return path_error(member_path(path, "upstream"), "unknown upstream " + quoted(r.upstream));
-  }
-  if (r.timeout_ms == 0) return path_error(member_path(path, "timeout_ms"), "must be at least 1");
-  std::string rewrite = member_path(path, "rewrite");
-  if (!r.rewrite.strip_prefix.empty() && !is_path(r.rewrite.strip_prefix)) {
-    return path_error(member_path(rewrite, "strip_prefix"),
-                      "must begin with '/' and hold no spaces, '?' or '#'");
-  }
-  // The rewritten host is sent as the Host header: no wildcards.
-  if (!r.rewrite.host.empty() &&
-      (!is_host_pattern(r.rewrite.host) || r.rewrite.host.find('*') != std::string::npos)) {
-    return path_error(member_path(rewrite, "host"), "expected a host name");
-  }
-  return "";
+  return validate_route_actions(cfg, index);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "core/worker.hpp"
 #include "http/local_response.hpp"
 #include "observe/log.hpp"
+#include "router/ip_cidr.hpp"
 
 namespace weir::core {
 
@@ -53,10 +54,18 @@ bool ClientConnection::accept(Worker& w, uv_stream_t* server) {
   sockaddr_storage peer{};
   int plen = sizeof peer;
   if (uv_tcp_getpeername(&c->tcp_, reinterpret_cast<sockaddr*>(&peer), &plen) == 0) {
-    if (peer.ss_family == AF_INET)
-      uv_ip4_name(reinterpret_cast<sockaddr_in*>(&peer), c->client_ip_, sizeof c->client_ip_);
-    else
-      uv_ip6_name(reinterpret_cast<sockaddr_in6*>(&peer), c->client_ip_, sizeof c->client_ip_);
+    if (peer.ss_family == AF_INET) {
+      auto* in4 = reinterpret_cast<sockaddr_in*>(&peer);
+      uv_ip4_name(in4, c->client_ip_, sizeof c->client_ip_);
+      c->client_addr_.family = 4;
+      std::memcpy(c->client_addr_.bytes.data(), &in4->sin_addr, 4);
+    } else {
+      auto* in6 = reinterpret_cast<sockaddr_in6*>(&peer);
+      uv_ip6_name(in6, c->client_ip_, sizeof c->client_ip_);
+      c->client_addr_.family = 6;
+      std::memcpy(c->client_addr_.bytes.data(), &in6->sin6_addr, 16);
+      router::unmap_ipv4(c->client_addr_);  // a dual-stack listener's IPv4 client
+    }
     c->client_ip_len_ = static_cast<uint8_t>(strnlen(c->client_ip_, sizeof c->client_ip_));
   }
   c->out_.init(reinterpret_cast<uv_stream_t*>(&c->tcp_), c, &ClientConnection::on_drain);

@@ -88,9 +88,15 @@ class ClientConnection final : public upstream::UpstreamSink {
   void run_response_hooks(uint16_t status);
   bool edited_away(std::string_view name) const;
 
+  void answer_locally(const RoutePlan& plan);  // respond and redirect routes
+  void mirror_request(const RoutePlan& plan);
+
   void connect_upstream();
   void send_request_head();
-  void build_request_head();
+  void build_request_head(const RoutePlan& plan);
+  void append_forwarded_path(const RoutePlan& plan);
+  void note_param_offsets() noexcept;
+  void rebase_params() noexcept;
   void add_body(const char* data, size_t len);
   void finish_request_body();
   void flush_up();
@@ -154,6 +160,8 @@ class ClientConnection final : public upstream::UpstreamSink {
   bool raw_pending_ = false;   // a 101 is on its way: splice once it is flushed
   uint8_t client_ip_len_ = 0;
   char client_ip_[46] = {};
+  IpAddress client_addr_{};     // for client_cidrs predicates
+  uint32_t param_offs_[Params::kMax] = {};  // captured values' offsets in up_head_
   uint8_t header_timer_ = 0;    // 1: header timeout armed, 2: idle timeout armed
   int reject_status_ = 0;
   const char* reject_message_ = nullptr;

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/client_connection.hpp"
+#include "core/mirror_request.hpp"
 #include "core/worker.hpp"
 #include "http/local_response.hpp"
 #include "http/status.hpp"
@@ -27,6 +28,25 @@ bool idempotent(uint8_t method) {
 }
 
 bool has_no_body(int status) { return status < 200 || status == 204 || status == 304; }
+
+// Template output into a request head or into a Location value.
+class HeadSink final : public router::TextSink {
+ public:
+  explicit HeadSink(HeadBuffer& b) : b_(b) {}
+  void append(std::string_view bytes) override { b_.append(bytes); }
+
+ private:
+  HeadBuffer& b_;
+};
+
+class StringSink final : public router::TextSink {
+ public:
+  explicit StringSink(std::string& s) : s_(s) {}
+  void append(std::string_view bytes) override { s_.append(bytes); }
+
+ private:
+  std::string& s_;
+};
 
 // Appends "name: value\r\n".
 void put_field(HeadBuffer& b, std::string_view name, std::string_view value) {
@@ -158,7 +178,8 @@ void ClientConnection::dispatch() {
 
   std::string_view host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "";
   MatchInput in{llhttp_method_name(static_cast<llhttp_method_t>(parser_.method)), host,
-                std::string_view(up_head_.data(), path_len_), fields_.headers()};
+                std::string_view(up_head_.data(), path_len_), fields_.headers(),
+                std::string_view(rbuf_.data + query_off_, query_len_), client_addr_};
   route_ = snap_->routes->match(in, fields_.params());
   if (!route_) {
     status_ = 404;
@@ -176,8 +197,24 @@ void ClientConnection::dispatch() {
     reject(413, "request body too large");
     return;
   }
-  size_t idx = static_cast<size_t>(route_ - &snap_->routes->at(0));
-  upstream_index_ = snap_->route_upstream[idx];
+  const RoutePlan& plan = snap_->plans[static_cast<size_t>(route_ - &snap_->routes->at(0))];
+  switch (plan.kind) {
+    case Target::Kind::respond:
+    case Target::Kind::redirect:
+      answer_locally(plan);
+      return;
+    case Target::Kind::split: {
+      size_t side = plan.actions.split.pick(fields_.headers(), client_ip_view(), w_.next_request_seq());
+      upstream_index_ = plan.split_upstreams[side];
+      break;
+    }
+    case Target::Kind::upstream:
+      upstream_index_ = plan.upstream;
+      break;
+    case Target::Kind::handler:
+      upstream_index_ = -1;
+      break;
+  }
   if (upstream_index_ < 0) {
     phase_ = Phase::handler;
     parse_paused_ = false;
@@ -197,11 +234,12 @@ void ClientConnection::dispatch() {
   for (auto& e : wu.endpoints)
     if (e.get() == ep) endpoint_ = e;
   up_chunked_ = (parser_.flags & F_CHUNKED) != 0;
-  build_request_head();
+  build_request_head(plan);
   if (up_head_.failed()) {
     reject(503, "out of memory");
     return;
   }
+  if (plan.mirror >= 0) mirror_request(plan);
   phase_ = Phase::connecting;
   connect_upstream();
 }
@@ -219,6 +257,36 @@ void ClientConnection::respond_local(std::string&& bytes) {
   kick_ = true;
   response_done_ = true;
   send_local(std::move(bytes), close_after_);
+}
+
+void ClientConnection::answer_locally(const RoutePlan& plan) {
+  const Target& t = route_->target;
+  Response redirect;
+  const Response* res = &t.response;
+  if (plan.kind == Target::Kind::redirect) {
+    redirect.status = t.redirect.status;
+    std::string location;
+    StringSink sink(location);
+    router::TemplateValues v{host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "",
+                             std::string_view(up_head_.data(), path_len_),
+                             std::string_view(rbuf_.data + query_off_, query_len_), &fields_.params()};
+    plan.actions.location.render(v, sink);
+    redirect.headers.emplace_back("location", std::move(location));
+    res = &redirect;
+  }
+  Response edited;
+  if (edits_) {
+    run_response_hooks(res->status);
+    if (!edits_->response_set.empty()) {
+      edited = *res;
+      for (auto& h : edits_->response_set) edited.headers.push_back(h);
+      res = &edited;
+    }
+  }
+  status_ = res->status;
+  std::string bytes;
+  http::append_response(bytes, *res, local_close(), head_method_);
+  respond_local(std::move(bytes));
 }
 
 Request ClientConnection::request_view() const {
@@ -285,19 +353,61 @@ bool ClientConnection::edited_away(std::string_view name) const {
   return false;
 }
 
-void ClientConnection::build_request_head() {
+void ClientConnection::append_forwarded_path(const RoutePlan& plan) {
   HeadBuffer& b = up_head_;
-  b.truncate(path_len_);
+  const Route& r = *route_;
+  if (!plan.actions.path.empty()) {
+    // Path and params are views into this buffer: reserve first (which may
+    // move it, see rebase_params), so that rendering never moves the bytes
+    // it reads.
+    size_t room = plan.actions.path.max_rendered(path_len_);
+    if (b.tail(room) == nullptr) return;  // failed() is set
+    rebase_params();
+    HeadSink sink(b);
+    router::TemplateValues v{{}, std::string_view(b.data(), path_len_), {}, &fields_.params()};
+    plan.actions.path.render(v, sink);
+    return;
+  }
   std::string_view path(b.data(), path_len_);
   uint32_t fwd_off = 0;
+  std::string_view to;
+  const std::string& from = !r.replace_prefix.from.empty() ? r.replace_prefix.from : r.strip_prefix;
+  if (!from.empty() && path.substr(0, from.size()) == from) {
+    fwd_off = static_cast<uint32_t>(from.size());
+    to = r.replace_prefix.to;
+  }
+  if (!to.empty()) {
+    b.append(to);
+    // "/v2/" + "/x" is "/v2/x", not "/v2//x".
+    if (to.back() == '/' && fwd_off < path_len_ && b.data()[fwd_off] == '/') ++fwd_off;
+  } else if (fwd_off == path_len_ || b.data()[fwd_off] != '/') {
+    b.append('/');  // a stripped path keeps its leading slash
+  }
+  b.append_self(fwd_off, path_len_ - fwd_off);
+}
+
+void ClientConnection::note_param_offsets() noexcept {
+  const Params& p = fields_.params();
+  for (uint8_t i = 0; i < p.size; ++i)
+    param_offs_[i] = static_cast<uint32_t>(p.items[i].value.data() - up_head_.data());
+}
+
+void ClientConnection::rebase_params() noexcept {
+  // The captured values are views into the normalised path at the start of
+  // up_head_; a head that outgrows its block moves it.
+  Params& p = fields_.params();
+  for (uint8_t i = 0; i < p.size; ++i)
+    p.items[i].value = std::string_view(up_head_.data() + param_offs_[i], p.items[i].value.size());
+}
+
+void ClientConnection::build_request_head(const RoutePlan& plan) {
+  HeadBuffer& b = up_head_;
+  b.truncate(path_len_);
+  note_param_offsets();
   const Route& r = *route_;
-  if (!r.strip_prefix.empty() && path.substr(0, r.strip_prefix.size()) == r.strip_prefix)
-    fwd_off = static_cast<uint32_t>(r.strip_prefix.size());
   b.append(llhttp_method_name(static_cast<llhttp_method_t>(parser_.method)));
   b.append(' ');
-  // A stripped path keeps its leading slash.
-  if (fwd_off == path_len_ || b.data()[fwd_off] != '/') b.append('/');
-  b.append_self(fwd_off, path_len_ - fwd_off);
+  append_forwarded_path(plan);
   if (query_len_) {
     b.append('?');
     b.append(std::string_view(rbuf_.data + query_off_, query_len_));
@@ -365,6 +475,35 @@ void ClientConnection::build_request_head() {
     b.append(kCrlf);
   }
   b.append(kCrlf);
+  if (!b.failed()) rebase_params();  // response hooks read them later
+}
+
+void ClientConnection::mirror_request(const RoutePlan& plan) {
+  if (plan.mirror_percent < 100) {
+    // The same low-discrepancy sequence as splits: `percent` of every run
+    // of requests, without a random number generator.
+    uint64_t fraction = (w_.next_request_seq() * 0x9E3779B97F4A7C15ULL) >> 32;
+    if (((fraction * 100) >> 32) >= plan.mirror_percent) return;
+  }
+  if (upgrade_) return;  // a copy cannot follow a protocol switch
+  // Only a body that is small and already here is copied: waiting for more
+  // would tie the shadow to the client's pace.
+  uint64_t body = (parser_.flags & F_CONTENT_LENGTH) ? parser_.content_length : 0;
+  if ((parser_.flags & F_CHUNKED) || body > kMaxMirrorBody || rlen_ - head_end_ < body) {
+    count_mirror_skipped_body(io_.loop);
+    return;
+  }
+  upstream::WorkerUpstream& wu = w_.upstream_at(plan.mirror);
+  upstream::EndpointPool* ep = wu.pick();
+  std::shared_ptr<upstream::EndpointPool> pool;
+  for (auto& e : wu.endpoints)
+    if (e.get() == ep) pool = e;
+  if (!pool) return;
+  std::string copy;
+  copy.reserve(up_head_.size() - path_len_ + body);
+  copy.append(up_head_.data() + path_len_, up_head_.size() - path_len_);
+  copy.append(rbuf_.data + head_end_, body);
+  send_mirror(io_.loop, std::move(pool), std::move(copy), head_method_, route_->timeout_ms);
 }
 
 void ClientConnection::connect_upstream() {

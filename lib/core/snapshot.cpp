@@ -32,23 +32,78 @@ Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot
   std::string err;
   snap->routes = parts.router.build(&err);
   if (!snap->routes) return {Status::config, "routes: " + err};
+  auto bind = [&](const Route& r, const std::string& name, int32_t* out_index) -> Status {
+    auto it = index.find(name);
+    if (it == index.end())
+      return {Status::config, "route \"" + r.name + "\": unknown upstream \"" + name + "\""};
+    *out_index = it->second;
+    return {};
+  };
+  snap->plans.resize(snap->routes->size());
   for (size_t i = 0; i < snap->routes->size(); ++i) {
     const Route& r = snap->routes->at(i);
-    if (r.target.kind == Target::Kind::handler) {
-      if (!r.target.handler)
-        return {Status::config, "route \"" + r.name + "\": handler target without a handler"};
-      snap->route_upstream.push_back(-1);
-      continue;
+    RoutePlan& plan = snap->plans[i];
+    plan.kind = r.target.kind;
+    // build() checked the route already; this compiles the same actions for serving.
+    std::string e = router::compile_route_actions(r, &plan.actions);
+    if (!e.empty()) return {Status::config, "route \"" + r.name + "\": " + e};
+    if (r.target.kind == Target::Kind::handler && !r.target.handler)
+      return {Status::config, "route \"" + r.name + "\": handler target without a handler"};
+    if (r.target.kind == Target::Kind::upstream) {
+      if (Status st = bind(r, r.target.upstream, &plan.upstream); !st) return st;
     }
-    auto it = index.find(r.target.upstream);
-    if (it == index.end())
-      return {Status::config,
-              "route \"" + r.name + "\": unknown upstream \"" + r.target.upstream + "\""};
-    snap->route_upstream.push_back(it->second);
+    if (r.target.kind == Target::Kind::split) {
+      plan.split_upstreams.resize(r.target.split.size());
+      for (size_t k = 0; k < r.target.split.size(); ++k) {
+        if (Status st = bind(r, r.target.split[k].upstream, &plan.split_upstreams[k]); !st) return st;
+      }
+    }
+    if (!r.mirror.upstream.empty() && r.mirror.percent > 0) {
+      if (Status st = bind(r, r.mirror.upstream, &plan.mirror); !st) return st;
+      plan.mirror_percent = r.mirror.percent;
+    }
   }
   out = std::move(snap);
   return {};
 }
+
+namespace {
+
+StickyKey sticky_from_config(const std::string& key) {
+  StickyKey k;
+  if (key == "ip") {
+    k.kind = StickyKey::Kind::ip;
+  } else if (key.rfind("header:", 0) == 0) {
+    k.kind = StickyKey::Kind::header;
+    k.name = key.substr(7);
+  } else if (key.rfind("cookie:", 0) == 0) {
+    k.kind = StickyKey::Kind::cookie;
+    k.name = key.substr(7);
+  }
+  return k;
+}
+
+Target target_from_config(const RouteConfig& rc) {
+  if (rc.redirect) return Target::to_redirect(rc.redirect->location, static_cast<uint16_t>(rc.redirect->status));
+  if (rc.respond) {
+    Response res;
+    res.status = static_cast<uint16_t>(rc.respond->status);
+    res.headers = rc.respond->headers;
+    res.body = rc.respond->body;
+    return Target::to_response(std::move(res));
+  }
+  if (!rc.split.empty()) {
+    std::vector<SplitSide> sides;
+    for (const RouteSplitSide& s : rc.split) sides.push_back({s.upstream, s.weight});
+    SplitOverride over;
+    over.header = rc.split_override.header;
+    for (const auto& [value, upstream] : rc.split_override.values) over.values.emplace_back(value, upstream);
+    return Target::to_split(std::move(sides), sticky_from_config(rc.sticky.key), std::move(over));
+  }
+  return Target::to_upstream(rc.upstream);
+}
+
+}  // namespace
 
 void parts_from_config(const GatewayConfig& c, SnapshotParts& parts) {
   parts.limits = c.limits;
@@ -72,10 +127,17 @@ void parts_from_config(const GatewayConfig& c, SnapshotParts& parts) {
     r.prefix = rc.match.path.empty() && rc.match.prefix.empty() ? "/" : rc.match.prefix;
     r.methods = rc.match.methods;
     for (const auto& [k, v] : rc.match.headers) r.headers.emplace_back(k, v);
-    r.target = Target::to_upstream(rc.upstream);
+    for (const auto& [name, value] : rc.match.query) {
+      r.query.push_back({name, value.value_or(std::string()), !value.has_value()});
+    }
+    r.client_cidrs = rc.match.client_cidrs;
+    r.target = target_from_config(rc);
     r.timeout_ms = rc.timeout_ms;
     r.strip_prefix = rc.rewrite.strip_prefix;
+    r.replace_prefix = {rc.rewrite.replace_prefix.from, rc.rewrite.replace_prefix.to};
+    r.path_rewrite = rc.rewrite.path;
     r.host_rewrite = rc.rewrite.host;
+    r.mirror = {rc.mirror.upstream, rc.mirror.upstream.empty() ? 0 : rc.mirror.percent};
     parts.router.add(std::move(r));
   }
 }

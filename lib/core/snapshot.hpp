@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "router/route_actions.hpp"
 #include "upstream/address.hpp"
 #include "weir/config.hpp"
 #include "weir/gateway.hpp"
@@ -24,12 +25,23 @@ struct UpstreamSpec {
   std::vector<upstream::SocketAddress> resolved;  // same order
 };
 
+// What the gateway does with a matched route, its upstreams bound to indexes
+// into Snapshot::upstreams and its templates compiled.
+struct RoutePlan {
+  Target::Kind kind = Target::Kind::upstream;
+  int32_t upstream = -1;                 // Kind::upstream
+  std::vector<int32_t> split_upstreams;  // Kind::split: side -> upstream
+  int32_t mirror = -1;                   // shadow upstream; -1: no mirroring
+  uint32_t mirror_percent = 0;
+  router::RouteActions actions;
+};
+
 struct Snapshot {
   Limits limits;
   bool via = false;
   std::shared_ptr<const RouteTable> routes;
   std::vector<UpstreamSpec> upstreams;
-  std::vector<int32_t> route_upstream;  // route index -> upstream index; -1: handler
+  std::vector<RoutePlan> plans;  // one per route, same order
   Pipeline pipeline;
 };
 

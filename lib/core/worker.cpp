@@ -1,6 +1,7 @@
 #include "core/worker.hpp"
 
 #include "core/client_connection.hpp"
+#include "core/mirror_request.hpp"
 
 namespace weir::core {
 
@@ -183,6 +184,7 @@ void Worker::maybe_finish_stop() {
 }
 
 void Worker::close_handles() {
+  abort_mirrors(io.loop);  // shadow copies end with the worker
   for (auto& wu : upstreams_)
     for (auto& ep : wu.endpoints) {
       ep->retired = true;

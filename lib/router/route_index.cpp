@@ -7,6 +7,7 @@
 
 #include "router/host_name.hpp"
 #include "router/path_normalize.hpp"
+#include "router/route_actions.hpp"
 #include "router/route_pattern.hpp"
 #include "router/route_predicates.hpp"
 #include "router/text.hpp"
@@ -27,6 +28,7 @@ struct CheckedRoute {
   std::string prefix;  // canonical: "/" is spelled ""
   ParsedPattern pattern;
   uint32_t predicates = 0;
+  std::vector<Cidr> cidrs;
 };
 
 // Requests are matched in normal form (path_normalize.hpp), so a route
@@ -65,8 +67,10 @@ std::string check_route(const Route& r, CheckedRoute* out) {
     // Every path starts with '/', so "/" and "" select the same requests.
     out->prefix = r.prefix == "/" ? std::string() : r.prefix;
   }
-  if (std::string e = check_predicates(r); !e.empty()) return e;
+  if (std::string e = check_predicates(r, &out->cidrs); !e.empty()) return e;
   out->predicates = predicate_count(r);
+  RouteActions actions;
+  if (std::string e = compile_route_actions(r, &actions); !e.empty()) return e;
   return {};
 }
 
@@ -115,7 +119,13 @@ std::unique_ptr<RouteIndex> RouteIndex::compile(const std::vector<Route>& routes
 
   index->route_params_.resize(routes.size());
   index->checks_.reserve(routes.size());
-  for (const Route& r : routes) index->checks_.push_back(compile_predicates(r));
+  for (size_t i = 0; i < routes.size(); ++i) {
+    PredicateCheck c = compile_predicates(routes[i]);
+    c.cidrs_begin = static_cast<uint32_t>(index->cidrs_.size());
+    c.cidrs_count = static_cast<uint32_t>(checked[i].cidrs.size());
+    index->cidrs_.insert(index->cidrs_.end(), checked[i].cidrs.begin(), checked[i].cidrs.end());
+    index->checks_.push_back(c);
+  }
   for (size_t i = 0; i < routes.size(); ++i) {
     index->route_params_[i].names_begin = static_cast<uint32_t>(index->param_names_.size());
     for (const PatternPiece& p : checked[i].pattern.pieces) {
@@ -170,7 +180,7 @@ std::unique_ptr<RouteIndex> RouteIndex::compile(const std::vector<Route>& routes
 uint32_t RouteIndex::match_host(const VirtualHost& host, const std::vector<Route>& routes, const MatchInput& in,
                                 uint32_t method, Params& params) const noexcept {
   auto accept = [&](uint32_t route, uint8_t captured) noexcept {
-    if (!predicates_hold(checks_[route], method, routes[route], in)) return false;
+    if (!predicates_hold(checks_[route], method, routes[route], in, cidrs_)) return false;
     const RouteParams& rp = route_params_[route];
     for (uint32_t k = 0; k < rp.count && k < captured; ++k) params.items[k].name = param_names_[rp.names_begin + k];
     params.size = captured;

@@ -43,6 +43,7 @@ class RouteIndex {
   VirtualHost any_host_;  // root kNone: no host-less routes
   std::vector<RouteParams> route_params_;
   std::vector<PredicateCheck> checks_;
+  std::vector<Cidr> cidrs_;  // client ranges of all routes, PredicateCheck::cidrs_begin into it
   std::vector<std::string> param_names_;
 };
 

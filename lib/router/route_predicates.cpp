@@ -21,7 +21,7 @@ bool is_field_value(std::string_view v) {
 
 }  // namespace
 
-std::string check_predicates(const Route& route) {
+std::string check_predicates(const Route& route, std::vector<Cidr>* cidrs) {
   for (const std::string& m : route.methods) {
     if (!is_token(m)) return "method \"" + m + "\" is not an HTTP token";
   }
@@ -29,11 +29,20 @@ std::string check_predicates(const Route& route) {
     if (!is_token(name)) return "header name \"" + name + "\" is not an HTTP token";
     if (!is_field_value(value)) return "header \"" + name + "\" value holds control characters";
   }
+  for (const QueryMatch& q : route.query) {
+    if (std::string e = check_query_match(q); !e.empty()) return e;
+  }
+  for (const std::string& text : route.client_cidrs) {
+    Cidr c;
+    if (std::string e = parse_cidr(text, &c); !e.empty()) return "client range " + e;
+    if (cidrs != nullptr) cidrs->push_back(c);
+  }
   return {};
 }
 
 uint32_t predicate_count(const Route& route) noexcept {
-  return (route.methods.empty() ? 0u : 1u) + static_cast<uint32_t>(route.headers.size());
+  return (route.methods.empty() ? 0u : 1u) + static_cast<uint32_t>(route.headers.size()) +
+         static_cast<uint32_t>(route.query.size()) + (route.client_cidrs.empty() ? 0u : 1u);
 }
 
 std::string predicate_key(const Route& route) {
@@ -50,6 +59,21 @@ std::string predicate_key(const Route& route) {
   for (const std::string& m : methods) key.append(m).push_back('\n');
   key.push_back('\n');
   for (const auto& [name, value] : headers) key.append(name).append(": ").append(value).push_back('\n');
+  // Query names and values may hold any byte: lengths keep them apart.
+  std::vector<std::string> query;
+  for (const QueryMatch& q : route.query) {
+    query.push_back(std::to_string(q.name.size()) + ":" + q.name +
+                    (q.present ? std::string("?") : "=" + std::to_string(q.value.size()) + ":" + q.value));
+  }
+  std::sort(query.begin(), query.end());
+  query.erase(std::unique(query.begin(), query.end()), query.end());
+  key.push_back('\n');
+  for (const std::string& q : query) key.append(q).push_back('\n');
+  std::vector<std::string> ranges = route.client_cidrs;
+  std::sort(ranges.begin(), ranges.end());
+  ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
+  key.push_back('\n');
+  for (const std::string& r : ranges) key.append(r).push_back('\n');
   return key;
 }
 
@@ -71,6 +95,7 @@ PredicateCheck compile_predicates(const Route& route) {
     if (bit == 0) c.other_methods = true;
   }
   c.headers = !route.headers.empty();
+  c.query = !route.query.empty();
   return c;
 }
 
@@ -93,6 +118,24 @@ bool headers_hold(const Route& route, const MatchInput& in) noexcept {
     if (!found) return false;
   }
   return true;
+}
+
+}  // namespace weir::router
+
+namespace weir::router {
+
+bool query_holds(const Route& route, const MatchInput& in) noexcept {
+  for (const QueryMatch& q : route.query) {
+    if (!query_holds(in.query, q)) return false;
+  }
+  return true;
+}
+
+bool client_in(std::span<const Cidr> ranges, const IpAddress& client) noexcept {
+  for (const Cidr& c : ranges) {
+    if (cidr_contains(c, client)) return true;
+  }
+  return false;
 }
 
 }  // namespace weir::router

@@ -395,8 +395,8 @@ int UpstreamConnection::cb_headers_complete(llhttp_t* p) {
   c->in_head_ = false;
   c->fields_.finish(c->rbuf_.data);
   int status = p->status_code;
-  // status-code is three digits (RFC 9110 15); llhttp takes fewer.
-  if (status < 100 || status > 999) return -1;
+  // Status codes are 100..599 (RFC 9110 15); llhttp takes any number.
+  if (status < 100 || status > 599) return -1;
   if (status >= 100 && status < 200 && status != 101) {
     c->interim_ = true;  // 1xx interim responses are not relayed (RFC 9110 15.2)
     return 0;

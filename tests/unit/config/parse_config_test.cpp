@@ -176,7 +176,8 @@ TEST(ValidateConfig, ChecksAConfigBuiltInCode) {
   EXPECT_EQ(weir::validate_config(c),
             "routes[0].name: expected 1..128 characters of A-Z a-z 0-9 - _ .");
   c.routes[0].name = "r";
-  EXPECT_EQ(weir::validate_config(c), "routes[0].upstream: required");
+  EXPECT_EQ(weir::validate_config(c),
+            "routes[0]: one of \"upstream\", \"split\", \"redirect\" or \"respond\" is required");
   c.routes[0].upstream = "nope";
   EXPECT_EQ(weir::validate_config(c), "routes[0].upstream: unknown upstream \"nope\"");
   c.upstreams["nope"].endpoints.push_back({.address = "h:1", .weight = 1});
@@ -184,6 +185,56 @@ TEST(ValidateConfig, ChecksAConfigBuiltInCode) {
   c.routes[0].match.headers["X-Up"] = "1";
   EXPECT_EQ(weir::validate_config(c),
             "routes[0].match.headers.X-Up: header names must be lower-case");
+}
+
+TEST(ParseConfig, RouteActionsAndPredicates) {
+  weir::ConfigResult r = weir::parse_config(R"({
+    "upstreams": { "a": { "endpoints": [ { "address": "h:1" } ] },
+                   "b": { "endpoints": [ { "address": "h:2" } ] } },
+    "routes": [
+      { "name": "split", "match": { "path": "/u/:id", "query": { "v": "2", "debug": true },
+                                    "client_cidrs": [ "10.0.0.0/8", "::1/128" ] },
+        "split": [ { "upstream": "a", "weight": 95 }, { "upstream": "b", "weight": 5 } ],
+        "sticky": { "key": "cookie:uid" },
+        "override": { "header": "X-Canary", "values": { "1": "b" } },
+        "rewrite": { "path": "/v2/users/{id}" },
+        "mirror": { "upstream": "b", "percent": 10 } },
+      { "name": "moved", "match": { "prefix": "/old/" },
+        "redirect": { "location": "https://{host}{path}{query}", "status": 308 } },
+      { "name": "teapot", "match": { "path": "/tea" },
+        "respond": { "status": 418, "headers": { "Content-Type": "text/plain" }, "body": "tea" } },
+      { "name": "moved-default", "redirect": { "location": "/" } },
+      { "name": "v1", "match": { "prefix": "/v1/" }, "upstream": "a",
+        "rewrite": { "replace_prefix": { "from": "/v1/", "to": "/v2/" } } }
+    ]
+  })");
+  ASSERT_TRUE(r) << r.error;
+  const auto& routes = r.config->routes;
+  ASSERT_EQ(routes.size(), 5u);
+  const weir::RouteConfig& s = routes[0];
+  ASSERT_EQ(s.split.size(), 2u);
+  EXPECT_EQ(s.split[1].upstream, "b");
+  EXPECT_EQ(s.split[1].weight, 5u);
+  EXPECT_EQ(s.sticky.key, "cookie:uid");
+  EXPECT_EQ(s.split_override.header, "x-canary");
+  EXPECT_EQ(s.split_override.values.at("1"), "b");
+  EXPECT_EQ(s.match.query.at("v"), "2");
+  EXPECT_FALSE(s.match.query.at("debug").has_value());
+  EXPECT_EQ(s.match.client_cidrs, (std::vector<std::string>{"10.0.0.0/8", "::1/128"}));
+  EXPECT_EQ(s.rewrite.path, "/v2/users/{id}");
+  EXPECT_EQ(s.mirror.upstream, "b");
+  EXPECT_EQ(s.mirror.percent, 10u);
+  ASSERT_TRUE(routes[1].redirect.has_value());
+  EXPECT_EQ(routes[1].redirect->status, 308u);
+  EXPECT_EQ(routes[1].redirect->location, "https://{host}{path}{query}");
+  ASSERT_TRUE(routes[2].respond.has_value());
+  EXPECT_EQ(routes[2].respond->status, 418u);
+  EXPECT_EQ(routes[2].respond->body, "tea");
+  ASSERT_EQ(routes[2].respond->headers.size(), 1u);
+  EXPECT_EQ(routes[2].respond->headers[0].first, "content-type");
+  EXPECT_EQ(routes[3].redirect->status, 302u);  // the default
+  EXPECT_EQ(routes[4].rewrite.replace_prefix.from, "/v1/");
+  EXPECT_EQ(routes[4].rewrite.replace_prefix.to, "/v2/");
 }
 
 }  // namespace
