@@ -4,6 +4,7 @@
 
 #include <new>
 #include <string>
+#include <vector>
 
 #include "weir/config.hpp"
 #include "weir/gateway.hpp"
@@ -122,6 +123,41 @@ void weir_gateway_destroy(weir_gateway_t* h) {
   try {
     delete h;
   } catch (...) {
+  }
+}
+
+weir_status weir_gateway_set_endpoints(weir_gateway_t* h, const char* upstream,
+                                       const weir_endpoint* endpoints, size_t count) {
+  if (!h) return WEIR_EINVAL;
+  if (!upstream || (!endpoints && count)) return set_error(h, WEIR_EINVAL, "upstream or endpoints is NULL");
+  if (!h->gw) return set_error(h, WEIR_ESTATE, "the gateway was not created");
+  try {
+    std::vector<weir::Endpoint> eps;
+    eps.reserve(count);
+    for (size_t i = 0; i < count; ++i) {
+      if (!endpoints[i].address)
+        return set_error(h, WEIR_EINVAL, "endpoints[" + std::to_string(i) + "].address is NULL");
+      eps.push_back({endpoints[i].address, endpoints[i].weight});
+    }
+    weir::Status st = h->gw->set_endpoints(upstream, std::move(eps));
+    return st ? set_error(h, WEIR_OK, "") : set_error(h, to_status(st), st.message);
+  } catch (const std::bad_alloc&) {
+    return set_error(h, WEIR_ENOMEM, "out of memory");
+  } catch (...) {
+    return set_error(h, WEIR_EINTERNAL, "internal error");
+  }
+}
+
+weir_status weir_gateway_listener_port(const weir_gateway_t* h, size_t index, uint16_t* port) {
+  if (!h || !port) return WEIR_EINVAL;
+  if (!h->gw || !h->gw->running()) return WEIR_ESTATE;
+  try {
+    std::vector<uint16_t> ports = h->gw->ports();
+    if (index >= ports.size()) return WEIR_EINVAL;
+    *port = ports[index];
+    return WEIR_OK;
+  } catch (...) {
+    return WEIR_EINTERNAL;
   }
 }
 

@@ -78,6 +78,26 @@ WEIR_API weir_status weir_gateway_stop(weir_gateway_t *gw, uint32_t drain_ms);
  * weir_gateway_stop() with a drain time first to let requests finish).
  * NULL is a no-op. */
 WEIR_API void weir_gateway_destroy(weir_gateway_t *gw);
+/* One upstream endpoint: "host:port" or "[v6]:port", and a weight 1..10000. */
+typedef struct weir_endpoint {
+  const char *address; /* read during the call only */
+  uint32_t weight;
+} weir_endpoint;
+
+/* Replaces the endpoints of the upstream named `upstream` while the gateway
+ * runs (add, remove, re-weight): requests in flight finish where they are,
+ * kept endpoints keep their pooled connections, removed ones drain. A later
+ * weir_gateway_reload() replaces them again with the configuration's.
+ * WEIR_EINVAL for an unknown upstream, an empty list, a bad address or
+ * weight, or a duplicate address (the message says which). */
+WEIR_API weir_status weir_gateway_set_endpoints(weir_gateway_t *gw, const char *upstream,
+                                                const weir_endpoint *endpoints, size_t count);
+/* The port listener `index` (in configuration order) is bound to, once the
+ * gateway is started or attached: useful with "port": 0, where the kernel
+ * chooses. WEIR_ESTATE before start; WEIR_EINVAL for NULL arguments or an
+ * index past the last listener. */
+WEIR_API weir_status weir_gateway_listener_port(const weir_gateway_t *gw, size_t index,
+                                                uint16_t *port);
 /* The last error message of this handle; owned by gw, valid until the next
  * call on gw. Never NULL ("" when there was no error; a fixed text for NULL gw). */
 WEIR_API const char *weir_gateway_last_error(const weir_gateway_t *gw);

@@ -118,17 +118,21 @@ void BM_PickDirectMaglev(benchmark::State& state) {
 BENCHMARK(BM_PickDirectRoundRobin)->Arg(2)->Arg(100);
 BENCHMARK(BM_PickDirectMaglev)->Arg(2)->Arg(100);
 
-// What the gateway does today (WorkerUpstream::pick), for comparison.
-void BM_WorkerUpstreamPick(benchmark::State& state, Lb lb) {
+// The gateway's per-worker pick: the policy behind WorkerUpstream, with its
+// in-flight array (what dispatch pays per request, virtual call included).
+void BM_WorkerUpstreamPick(benchmark::State& state, Kind kind) {
   upstream::WorkerUpstream worker;
-  worker.lb = lb;
-  for (int64_t i = 0; i < state.range(0); ++i) {
+  std::vector<uint32_t> weights(static_cast<size_t>(state.range(0)), 1);
+  worker.policy = upstream::lb::make_policy(kind, weights, {}).policy;
+  worker.active.assign(weights.size(), 0);
+  for (size_t i = 0; i < weights.size(); ++i)
     worker.endpoints.push_back(std::make_shared<upstream::EndpointPool>());
-  }
-  for (auto _ : state) benchmark::DoNotOptimize(worker.pick());
+  uint64_t h = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(worker.pick(h += 0x9e3779b97f4a7c15ULL, 0));
 }
-BENCHMARK_CAPTURE(BM_WorkerUpstreamPick, round_robin, Lb::round_robin)->Arg(2)->Arg(100);
-BENCHMARK_CAPTURE(BM_WorkerUpstreamPick, random, Lb::random)->Arg(2)->Arg(100);
+BENCHMARK_CAPTURE(BM_WorkerUpstreamPick, round_robin, Kind::round_robin)->Arg(2)->Arg(100);
+BENCHMARK_CAPTURE(BM_WorkerUpstreamPick, least_request, Kind::least_request)->Arg(2)->Arg(100);
+BENCHMARK_CAPTURE(BM_WorkerUpstreamPick, maglev, Kind::maglev)->Arg(2)->Arg(100);
 
 void BM_HashKey(benchmark::State& state) {
   std::string key(static_cast<size_t>(state.range(0)), 'k');

@@ -28,7 +28,7 @@ struct Limits {
 struct ListenerConfig {
   std::string name = "default";
   std::string address = "0.0.0.0";
-  uint16_t port = 8080;
+  uint16_t port = 8080;  // 0: a free port chosen by the kernel (Gateway::ports())
 };
 
 struct AdminConfig {
@@ -42,13 +42,62 @@ struct EndpointConfig {
   uint32_t weight = 1;
 };
 
+// An inclusive range of HTTP status codes.
+struct StatusRange {
+  uint32_t lo = 200;
+  uint32_t hi = 399;
+};
+
+// Active health checks (docs/health.md). One gateway probes each endpoint
+// every interval_ms (with +-10% jitter) and marks it down after `unhealthy`
+// consecutive failures, up again after `healthy` consecutive successes.
+struct HealthCheckConfig {
+  std::string path;          // HTTP GET of this path; empty: a TCP connect is the check
+  std::string host;          // Host header of the GET; empty: the endpoint's address
+  uint32_t interval_ms = 5000;
+  uint32_t timeout_ms = 1000;  // connect plus status line; at most interval_ms
+  uint32_t healthy = 2;        // consecutive successes that mark a down endpoint up
+  uint32_t unhealthy = 3;      // consecutive failures that mark an up endpoint down
+  std::vector<StatusRange> expect_status;  // empty: 200..399
+};
+
+// Passive outlier detection: endpoints that fail in a row are ejected for a
+// while, longer each time (docs/health.md).
+struct OutlierConfig {
+  uint32_t consecutive_5xx = 5;             // 5xx answers or errors in a row; 0: off
+  uint32_t consecutive_gateway_errors = 5;  // 502/503/504 or connect/reset/timeout; 0: off
+  uint32_t base_ejection_ms = 30000;        // ejection time = base x times ejected (at most 10x)
+  uint32_t max_ejection_percent = 50;       // never more of the endpoints ejected at once
+};
+
+// Per-upstream circuit breaker shared by all workers: an error-rate breaker
+// and, when non-zero, limits on what is in flight at once (docs/health.md).
+struct CircuitBreakerConfig {
+  uint32_t error_percent = 50;    // failures in the window at which it opens
+  uint32_t min_requests = 20;     // no decision below this many outcomes in the window
+  uint32_t window_ms = 10000;     // rolling window, kept in 10 buckets
+  uint32_t open_ms = 30000;       // refusing everything, then half-open
+  uint32_t half_open_requests = 1;  // probe requests let through when half-open
+  uint32_t max_connections = 0;   // gateway-wide limits for the upstream; 0: no limit
+  uint32_t max_pending = 0;
+  uint32_t max_requests = 0;
+  uint32_t max_retries = 0;
+};
+
 struct UpstreamConfig {
   std::vector<EndpointConfig> endpoints;
   std::string lb = "round_robin";
+  // ring_hash / maglev key: "ip", "path", "header:NAME", "cookie:NAME" or
+  // "query:NAME" (default "ip").
+  std::string hash_key;
   uint32_t connect_timeout_ms = 1000;  // connect failure: 503
   uint32_t idle_timeout_ms = 60000;    // pooled idle upstream connection
   uint32_t max_connections = 1024;     // per worker, per endpoint
   uint32_t max_idle = 64;              // pooled idle connections per worker, per endpoint
+  // Absent from the JSON: no active checks, no ejection, no breaker.
+  std::optional<HealthCheckConfig> health_check;
+  std::optional<OutlierConfig> outlier;
+  std::optional<CircuitBreakerConfig> circuit_breaker;
 };
 
 struct RouteMatch {
@@ -99,9 +148,32 @@ struct RouteRespond {
   std::string body;
 };
 
+// Route retry policy (docs/config.md "retry").
+struct RouteRetry {
+  uint32_t attempts = 0;            // retries after the first try (0..10)
+  uint32_t per_try_timeout_ms = 0;  // 0: timeout_ms; timeout_ms bounds all tries together
+  uint32_t backoff_ms = 25;         // base of the exponential backoff, full jitter
+  std::vector<std::string> on;      // connect_failure, reset, timeout, gateway_error, 5xx, "503"
+  bool non_idempotent = false;      // also retry POST, PATCH, ... (RFC 9110 9.2.2)
+  uint32_t budget_percent = 20;     // retries in flight at most this share of requests
+  uint32_t min_retries = 3;         // ... but this many are always allowed
+};
+
 struct RouteMirror {
   std::string upstream;  // empty: no mirroring
   uint32_t percent = 100;
+};
+
+// One entry of a `middleware` list (docs/middleware.md): a built-in or
+// registered type with its options, kept as the entry's JSON text so that
+// the type's factory (register_middleware) reads and checks them when the
+// gateway builds its snapshot. An entry of a route's list may instead name
+// global middleware the route does without: {"disable": ["name", ...]}.
+struct MiddlewareConfig {
+  std::string type;
+  std::string name;                  // default: the type
+  std::string options_json;          // the whole entry, "type" and "name" included
+  std::vector<std::string> disable;  // a disable entry: no type, no options
 };
 
 // A route has exactly one action: upstream, split, redirect or respond.
@@ -117,6 +189,8 @@ struct RouteConfig {
   uint32_t timeout_ms = 30000; // upstream response timeout: 504
   RouteRewrite rewrite;
   RouteMirror mirror;
+  RouteRetry retry;
+  std::vector<MiddlewareConfig> middleware;  // after the global ones, in order
 };
 
 struct GatewayConfig {
@@ -127,6 +201,7 @@ struct GatewayConfig {
   bool via = false;      // add a Via header both ways (RFC 9110 7.6.3)
   std::map<std::string, UpstreamConfig> upstreams;
   std::vector<RouteConfig> routes;
+  std::vector<MiddlewareConfig> middleware;  // global: before every route's own
 };
 
 // The result of parsing: either a config or an error naming the key path,

@@ -58,6 +58,11 @@ class WEIR_API Gateway {
   // Replaces routes, upstreams and pipeline; in-flight requests finish on the
   // old ones, and unchanged upstreams keep their pooled connections.
   Status reload(const GatewayConfig& config);
+  // Replaces the endpoints of one upstream (add, remove, re-weight) while
+  // running, through the same snapshot swap as a reload: requests in flight
+  // finish where they are, pooled connections of kept endpoints stay, removed
+  // endpoints drain. A later reload() from a configuration replaces them again.
+  Status set_endpoints(const std::string& upstream, std::vector<Endpoint> endpoints);
   // Stops accepting, drains up to drain_ms, closes everything. With attach(),
   // call from the loop's thread; the loop then finishes the closing by itself.
   Status stop(uint32_t drain_ms = 5000);

@@ -1,8 +1,17 @@
 // The middleware pipeline: an ordered list of middleware, each a few optional
-// hooks. A missing hook means "continue". The request hook may answer locally.
+// hooks. A missing hook means "continue". Phases, in order (docs/middleware.md):
+//   on_request   before the upstream, in list order; may answer with respond()
+//   on_response  on the response head, in reverse order
+//   on_log       once when the exchange ends, in list order: also after errors,
+//                local answers and client aborts
+// Middleware are built in code (Pipeline::use) or from the config through a
+// factory registered under a type name (register_middleware).
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,42 +22,108 @@
 
 namespace weir {
 
-// What a middleware may change about one exchange. Valid during the hook call.
+// What the log phase knows about a finished exchange.
+struct ExchangeInfo {
+  uint16_t status = 0;       // status sent to the client; 0 when none was
+  bool aborted = false;      // the connection closed before the response was complete
+  uint64_t bytes_in = 0;     // request body bytes read
+  uint64_t bytes_out = 0;    // bytes written to the client, head and body
+  uint64_t duration_us = 0;  // from the request's first byte to the end
+  uint64_t upstream_us = 0;  // from the request's first byte to the upstream's response head
+  int64_t start_ms = 0;      // wall clock at the start, ms since the Unix epoch
+  std::string_view upstream; // address of the upstream endpoint; empty without one
+};
+
+// What a middleware may read and change about one exchange. Valid during the
+// hook call only.
 class WEIR_API Context {
  public:
+  enum class Phase : uint8_t { request, response, log };
+
+  // Bounds of set_value(): values are for small facts (a consumer name, a
+  // claim), not for bodies.
+  static constexpr size_t kMaxValues = 16;
+  static constexpr size_t kMaxKeyBytes = 64;
+  static constexpr size_t kMaxValueBytes = 1024;
+  static constexpr size_t kMaxRequestIdBytes = 128;
+
   const Request& request() const noexcept { return *req_; }
-  // Adds a header to the request sent upstream (after removing same-named ones).
+  Phase phase() const noexcept { return phase_; }
+
+  // Request headers sent upstream. set: replaces every same-named header;
+  // add: appends; remove: drops them. Names compare case-insensitively.
+  // Fields with CR, LF or NUL, or a name that is not a token, are dropped.
   void set_request_header(std::string name, std::string value);
-  // Removes request headers with this name before they go upstream.
+  void add_request_header(std::string name, std::string value);
   void remove_request_header(std::string name);
-  // Adds a header to the response sent to the client.
+  // Response headers toward the client, with the same meanings. They apply
+  // to the upstream's response, to handler responses and to respond().
   void set_response_header(std::string name, std::string value);
-  // Answers locally; the upstream is not contacted.
+  void add_response_header(std::string name, std::string value);
+  void remove_response_header(std::string name);
+
+  // Answers locally (request phase); the upstream is not contacted and later
+  // request hooks do not run. Response hooks still run, in reverse order.
   void respond(uint16_t status, std::string body = {},
                std::vector<std::pair<std::string, std::string>> headers = {});
+  // Answers with the gateway's JSON error body {"error":..., "request_id":...}.
+  void respond_error(uint16_t status, std::string_view message,
+                     std::vector<std::pair<std::string, std::string>> headers = {});
+  // The response status (response and log phases), else 0.
   uint16_t response_status() const noexcept { return response_status_; }
 
-  // Used by the gateway.
+  // The exchange's id, as error bodies and the access log carry it.
+  std::string_view request_id() const noexcept;
+  // Adopts `id` when it is 1..128 of [A-Za-z0-9._-]; false (unchanged) otherwise.
+  bool set_request_id(std::string_view id) noexcept;
+  // The client's address: the peer's, unless a middleware established
+  // another one (ip_filter behind trusted proxies).
+  std::string_view client_ip() const noexcept;
+  bool set_client_ip(std::string_view ip) noexcept;  // false when longer than 45 bytes
+
+  // Small named values for later middleware and the access log (the built-in
+  // auth middleware set "consumer"). false when a bound would be exceeded.
+  bool set_value(std::string_view key, std::string_view value);
+  std::string_view value(std::string_view key) const noexcept;
+
+  // The log phase's facts; nullptr in the other phases.
+  const ExchangeInfo* exchange() const noexcept { return info_; }
+
+  // The edits the hooks made; the gateway applies them.
   struct Edits {
     std::vector<std::pair<std::string, std::string>> request_set;
+    std::vector<std::pair<std::string, std::string>> request_add;
     std::vector<std::string> request_remove;
-    std::vector<std::pair<std::string, std::string>> response_set;
+    std::vector<std::pair<std::string, std::string>> response_set;  // added in order
+    std::vector<std::string> response_remove;  // filters the response's own headers
+    std::vector<std::pair<std::string, std::string>> values;
+    std::shared_ptr<const void> claims;  // a verified JWT's claims (jwt middleware)
     bool responded = false;
+    bool request_id_changed = false;
+    uint8_t request_id_len = 0;
+    uint8_t client_ip_len = 0;  // 0: the peer's address
+    char request_id[kMaxRequestIdBytes] = {};
+    char client_ip[46] = {};
     Response local;
   };
-  Context(const Request* req, Edits* edits, uint16_t status = 0)
-      : req_(req), edits_(edits), response_status_(status) {}
+  Context(const Request* req, Edits* edits, uint16_t status = 0,
+          Phase phase = Phase::request, const ExchangeInfo* info = nullptr)
+      : req_(req), edits_(edits), info_(info), response_status_(status), phase_(phase) {}
+  Edits* edits() const noexcept { return edits_; }
 
  private:
   const Request* req_;
   Edits* edits_;
+  const ExchangeInfo* info_;
   uint16_t response_status_;
+  Phase phase_;
 };
 
 struct Middleware {
-  std::string name;
+  std::string name;  // a route disables a global middleware by this name
   std::function<void(Context&)> on_request;   // before the upstream; may respond()
   std::function<void(Context&)> on_response;  // response head, reverse order
+  std::function<void(Context&)> on_log;       // the exchange ended, in order
 };
 
 class WEIR_API Pipeline {
@@ -63,5 +138,25 @@ class WEIR_API Pipeline {
  private:
   std::vector<Middleware> chain_;
 };
+
+// A middleware built from config options, or the reason it cannot be. The
+// error names the option by its key path below the entry: "rate_per_s:
+// expected a positive number"; the config adds the entry's own path.
+struct MiddlewareResult {
+  Middleware middleware;
+  std::string error;
+  explicit operator bool() const noexcept { return error.empty(); }
+};
+
+// Builds a middleware from the entry's JSON object as text (with its "type"
+// and "name" keys). Called off the request path, at start and on reload; the
+// middleware it returns may be called from every worker thread at once.
+using MiddlewareFactory = std::function<MiddlewareResult(std::string_view options_json)>;
+
+// Makes `type` usable in config files; replaces an earlier factory of the
+// same type (also a built-in one). Thread-safe; call before building gateways.
+WEIR_API void register_middleware(std::string type, MiddlewareFactory factory);
+// Builds a middleware of a registered type; "unknown middleware type" otherwise.
+WEIR_API MiddlewareResult make_middleware(std::string_view type, std::string_view options_json);
 
 }  // namespace weir

@@ -128,6 +128,22 @@ struct IpAddress {
 // Parses an IPv4 or IPv6 literal (no brackets, no zone) into `out`.
 WEIR_API bool parse_ip_address(std::string_view text, IpAddress* out) noexcept;
 
+// When and how a route retries (docs/config.md "retry").
+struct RetryPolicy {
+  uint32_t attempts = 0;            // retries after the first try; 0: none
+  uint32_t per_try_timeout_ms = 0;  // 0: the route's timeout_ms
+  uint32_t backoff_ms = 25;         // exponential from this base, full jitter
+  bool on_connect_failure = false;  // refused or timed-out connect
+  bool on_reset = false;            // connection closed before a response
+  bool on_timeout = false;          // no response head within the try's timeout
+  bool on_gateway_error = false;    // 502, 503, 504, or any of the three above
+  bool on_5xx = false;              // any 5xx response, or any of the above
+  std::vector<uint16_t> statuses;   // these response statuses too
+  bool non_idempotent = false;      // also methods that are not idempotent
+  uint32_t budget_percent = 20;     // retries in flight <= this share of requests in flight
+  uint32_t min_retries = 3;         // ... but at least this many
+};
+
 struct Route {
   std::string name;
   std::string host;                   // "" any; "api.example.com"; "*.example.com"
@@ -144,6 +160,7 @@ struct Route {
   PrefixReplace replace_prefix;       // forwarded path: prefix `from` becomes `to`
   std::string path_rewrite;           // forwarded path template: "/v2/u/{id}"
   Mirror mirror;
+  RetryPolicy retry;
 };
 
 // What the router needs from a request.

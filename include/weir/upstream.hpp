@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "weir/config.hpp"
 #include "weir/export.hpp"
 
 namespace weir {
 
-enum class Lb : uint8_t { round_robin, random };
+// Load-balancing policies (docs/load-balancing.md).
+enum class Lb : uint8_t { round_robin, weighted_round_robin, least_request, random, ring_hash, maglev };
 
 struct Endpoint {
   std::string address;  // "host:port" or "[v6]:port"
@@ -22,10 +24,17 @@ struct Endpoint {
 
 struct UpstreamOptions {
   Lb lb = Lb::round_robin;
+  // ring_hash / maglev: what is hashed: "ip" (default), "path",
+  // "header:NAME", "cookie:NAME" or "query:NAME".
+  std::string hash_key;
   uint32_t connect_timeout_ms = 1000;
   uint32_t idle_timeout_ms = 60000;
   uint32_t max_connections = 1024;  // per worker, per endpoint
   uint32_t max_idle = 64;           // pooled idle connections per worker, per endpoint
+  // Shared by the gateway's workers (docs/health.md); none: not configured.
+  std::optional<HealthCheckConfig> health_check;
+  std::optional<OutlierConfig> outlier;
+  std::optional<CircuitBreakerConfig> circuit_breaker;
 };
 
 class WEIR_API UpstreamPool {
@@ -35,8 +44,9 @@ class WEIR_API UpstreamPool {
 
   const UpstreamOptions& options() const noexcept { return options_; }
   const std::vector<Endpoint>& endpoints() const noexcept { return endpoints_; }
-  // The index of the endpoint for the next request by the pool's policy.
-  // Thread-safe; the gateway's workers keep their own per-worker cursors.
+  // The index of the next endpoint in turn (round robin; random for
+  // Lb::random), thread-safe. A gateway's workers instead run the configured
+  // policy each with its own state (lib/upstream/lb).
   size_t pick() const noexcept;
 
  private:

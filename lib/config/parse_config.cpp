@@ -9,6 +9,8 @@
 #include "config/key_path.hpp"
 #include "config/object_reader.hpp"
 #include "config/parse_parts.hpp"
+#include "config/parse_middleware.hpp"
+#include "config/parse_upstream_health.hpp"
 #include "weir/config.hpp"
 
 namespace weir {
@@ -24,7 +26,7 @@ std::string read_listener(const picojson::value& v, const std::string& path, siz
   out.name = "listener-" + std::to_string(index);
   r.read("name", out.name);
   r.read("address", out.address);
-  r.read_port("port", out.port, 1);
+  r.read_port("port", out.port, 0);
   return r.error();
 }
 
@@ -71,8 +73,8 @@ void read_admin(ObjectReader& root, AdminConfig& out) {
 
 std::string read_upstream(const picojson::value& v, const std::string& path, UpstreamConfig& out) {
   ObjectReader r(v, path,
-                 {"endpoints", "lb", "connect_timeout_ms", "idle_timeout_ms", "max_connections",
-                  "max_idle"});
+                 {"endpoints", "lb", "hash_key", "connect_timeout_ms", "idle_timeout_ms",
+                  "max_connections", "max_idle", "health_check", "outlier", "circuit_breaker"});
   if (const picojson::array* a = read_array(r, "endpoints")) {
     std::string base = r.path_of("endpoints");
     for (size_t i = 0; i < a->size() && r.ok(); ++i) {
@@ -86,10 +88,12 @@ std::string read_upstream(const picojson::value& v, const std::string& path, Ups
     }
   }
   r.read("lb", out.lb);
+  r.read("hash_key", out.hash_key);
   r.read("connect_timeout_ms", out.connect_timeout_ms);
   r.read("idle_timeout_ms", out.idle_timeout_ms);
   r.read("max_connections", out.max_connections);
   r.read("max_idle", out.max_idle);
+  config::read_upstream_health(r, out);
   return r.error();
 }
 
@@ -112,7 +116,8 @@ ConfigResult parse_document(std::string_view json) {
 
   GatewayConfig cfg;
   ObjectReader root(doc, "",
-                    {"workers", "listeners", "limits", "admin", "via", "upstreams", "routes"});
+                    {"workers", "listeners", "limits", "admin", "via", "upstreams", "routes",
+                     "middleware"});
   root.read("workers", cfg.workers);
   read_listeners(root, cfg);
   read_limits(root, cfg.limits);
@@ -120,11 +125,13 @@ ConfigResult parse_document(std::string_view json) {
   root.read("via", cfg.via);
   read_upstreams(root, cfg);
   config::read_routes(root, cfg);
+  config::read_middleware(root, "middleware", cfg.middleware);
   if (!root.ok()) {
     result.error = root.error();
     return result;
   }
   result.error = validate_config(cfg);
+  if (result.error.empty()) result.error = config::validate_middleware(cfg);
   if (result.error.empty()) result.config = std::move(cfg);
   return result;
 }

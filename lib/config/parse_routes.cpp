@@ -3,6 +3,7 @@
 // only; validate_routes.cpp checks the values.
 #include "config/key_path.hpp"
 #include "config/object_reader.hpp"
+#include "config/parse_middleware.hpp"
 #include "config/parse_parts.hpp"
 
 namespace weir::config {
@@ -181,10 +182,26 @@ void read_mirror(ObjectReader& route, RouteMirror& out) {
   route.adopt(r.error());
 }
 
+void read_retry(ObjectReader& route, RouteRetry& out) {
+  const picojson::value* v = route.get("retry");
+  if (v == nullptr) return;
+  ObjectReader r(*v, route.path_of("retry"),
+                 {"attempts", "per_try_timeout_ms", "backoff_ms", "on", "non_idempotent",
+                  "budget_percent", "min_retries"});
+  r.read("attempts", out.attempts);
+  r.read("per_try_timeout_ms", out.per_try_timeout_ms);
+  r.read("backoff_ms", out.backoff_ms);
+  read_string_array(r, "on", out.on);
+  r.read("non_idempotent", out.non_idempotent);
+  r.read("budget_percent", out.budget_percent);
+  r.read("min_retries", out.min_retries);
+  route.adopt(r.error());
+}
+
 std::string read_route(const picojson::value& v, const std::string& path, size_t index, RouteConfig& out) {
   ObjectReader r(v, path,
                  {"name", "match", "upstream", "split", "sticky", "override", "redirect", "respond",
-                  "timeout_ms", "rewrite", "mirror"});
+                  "timeout_ms", "rewrite", "mirror", "retry", "middleware"});
   out.name = "route-" + std::to_string(index);
   r.read("name", out.name);
   read_match(r, out.match);
@@ -197,6 +214,8 @@ std::string read_route(const picojson::value& v, const std::string& path, size_t
   r.read("timeout_ms", out.timeout_ms);
   read_rewrite(r, out.rewrite);
   read_mirror(r, out.mirror);
+  read_retry(r, out.retry);
+  read_middleware(r, "middleware", out.middleware);
   return r.error();
 }
 

@@ -33,13 +33,13 @@ std::string validate_listeners(const GatewayConfig& cfg) {
     if (!is_ip_literal(l.address)) {
       return path_error(member_path(path, "address"), "expected an IPv4 or IPv6 address");
     }
-    if (l.port == 0) return path_error(member_path(path, "port"), "must be 1..65535");
     for (size_t j = 0; j < i; ++j) {
       if (ls[j].name == l.name) {
         return path_error(member_path(path, "name"),
                           "duplicate listener name " + quoted(l.name));
       }
-      if (same_socket(ls[j].address, ls[j].port, l.address, l.port)) {
+      // Port 0 asks the kernel for a free port: two of those never collide.
+      if (l.port != 0 && same_socket(ls[j].address, ls[j].port, l.address, l.port)) {
         return path_error(path, "same address and port as listeners[" + std::to_string(j) + "]");
       }
     }

@@ -155,6 +155,30 @@ std::string validate_rewrite(const RouteConfig& r, const std::string& path, bool
   return "";
 }
 
+std::string validate_retry(const RouteConfig& r, const std::string& path, bool forwards) {
+  const RouteRetry& t = r.retry;
+  std::string at = member_path(path, "retry");
+  if (t.attempts == 0 && t.on.empty()) return "";
+  if (!forwards) return path_error(at, "only a route that forwards upstream can retry");
+  if (t.attempts > 10) return path_error(member_path(at, "attempts"), "must be 0..10");
+  if (t.backoff_ms > 10000) return path_error(member_path(at, "backoff_ms"), "must be 0..10000");
+  if (t.budget_percent == 0 || t.budget_percent > 100)
+    return path_error(member_path(at, "budget_percent"), "must be 1..100");
+  if (t.per_try_timeout_ms > r.timeout_ms)
+    return path_error(member_path(at, "per_try_timeout_ms"), "must not exceed the route's timeout_ms");
+  if (t.on.empty()) return path_error(member_path(at, "on"), "at least one condition is required");
+  for (size_t i = 0; i < t.on.size(); ++i) {
+    const std::string& c = t.on[i];
+    if (c == "connect_failure" || c == "reset" || c == "timeout" || c == "gateway_error" || c == "5xx")
+      continue;
+    bool digits = c.size() == 3 && c.find_first_not_of("0123456789") == std::string::npos;
+    if (digits && c >= "100" && c <= "599") continue;
+    return path_error(index_path(member_path(at, "on"), i),
+                      "expected connect_failure, reset, timeout, gateway_error, 5xx or a status code");
+  }
+  return "";
+}
+
 std::string validate_mirror(const GatewayConfig& cfg, const RouteConfig& r, const std::string& path,
                             bool forwards) {
   if (r.mirror.upstream.empty()) return "";
@@ -200,6 +224,7 @@ std::string validate_route_actions(const GatewayConfig& cfg, size_t index) {
   if (std::string e = validate_split(cfg, r, path); !e.empty()) return e;
   if (std::string e = validate_local(r, path, params); !e.empty()) return e;
   if (r.timeout_ms == 0) return path_error(member_path(path, "timeout_ms"), "must be at least 1");
+  if (std::string e = validate_retry(r, path, forwards); !e.empty()) return e;
   if (std::string e = validate_rewrite(r, path, forwards, params); !e.empty()) return e;
   return validate_mirror(cfg, r, path, forwards);
 }

@@ -1,11 +1,12 @@
-// Upstreams: endpoints, their weights, the load-balancing policy and the
-// pool bounds.
+// Upstreams: endpoints, their weights, the load-balancing policy, the pool
+// bounds, and (validate_upstream_health.cpp) health checks and breakers.
 #include <array>
 
 #include "config/address.hpp"
 #include "config/key_path.hpp"
 #include "config/lexical.hpp"
 #include "config/validate_parts.hpp"
+#include "config/validate_upstream_health.hpp"
 
 namespace weir::config {
 
@@ -14,11 +15,9 @@ namespace {
 constexpr uint32_t kMaxWeight = 10000;
 constexpr size_t kMaxEndpoints = 1024;
 
-// Policies the upstream pool implements today.
-constexpr std::array<std::string_view, 2> kSupportedLb = {"round_robin", "random"};
-// Policies DESIGN.md names that the pool does not implement yet.
-constexpr std::array<std::string_view, 4> kPlannedLb = {"weighted_round_robin", "least_request",
-                                                       "ring_hash", "maglev"};
+// The policies of lib/upstream/lb (docs/load-balancing.md).
+constexpr std::array<std::string_view, 6> kSupportedLb = {
+    "round_robin", "weighted_round_robin", "least_request", "random", "ring_hash", "maglev"};
 
 template <size_t N>
 bool contains(const std::array<std::string_view, N>& set, std::string_view v) {
@@ -30,9 +29,24 @@ bool contains(const std::array<std::string_view, N>& set, std::string_view v) {
 
 std::string validate_lb(const std::string& path, const std::string& lb) {
   if (contains(kSupportedLb, lb)) return "";
-  std::string at = member_path(path, "lb");
-  if (contains(kPlannedLb, lb)) return path_error(at, quoted(lb) + " is not supported yet");
-  return path_error(at, "unknown policy " + quoted(lb) + " (expected \"round_robin\" or \"random\")");
+  return path_error(member_path(path, "lb"),
+                    "unknown policy " + quoted(lb) +
+                        " (expected round_robin, weighted_round_robin, least_request, random, "
+                        "ring_hash or maglev)");
+}
+
+// "ip", "path", or "header:NAME" / "cookie:NAME" / "query:NAME" with a token name.
+std::string validate_hash_key(const std::string& path, const std::string& key) {
+  if (key.empty() || key == "ip" || key == "path") return "";
+  size_t colon = key.find(':');
+  std::string_view kind = std::string_view(key).substr(0, colon);
+  std::string_view name = colon == std::string::npos ? "" : std::string_view(key).substr(colon + 1);
+  bool kind_ok = kind == "header" || kind == "cookie" || kind == "query";
+  bool name_ok = !name.empty() && name.size() <= 128 &&
+                 name.find_first_of(" \t\r\n:;,=\"") == std::string_view::npos;
+  if (kind_ok && name_ok) return "";
+  return path_error(member_path(path, "hash_key"),
+                    "expected \"ip\", \"path\", \"header:NAME\", \"cookie:NAME\" or \"query:NAME\"");
 }
 
 std::string validate_upstream(const std::string& path, const UpstreamConfig& u) {
@@ -59,6 +73,7 @@ std::string validate_upstream(const std::string& path, const UpstreamConfig& u) 
     }
   }
   if (std::string e = validate_lb(path, u.lb); !e.empty()) return e;
+  if (std::string e = validate_hash_key(path, u.hash_key); !e.empty()) return e;
   if (u.connect_timeout_ms == 0) {
     return path_error(member_path(path, "connect_timeout_ms"), "must be at least 1");
   }
@@ -72,7 +87,7 @@ std::string validate_upstream(const std::string& path, const UpstreamConfig& u) 
     return path_error(member_path(path, "max_idle"),
                       "must be at most max_connections (" + std::to_string(u.max_connections) + ")");
   }
-  return "";
+  return validate_upstream_health(path, u);
 }
 
 }  // namespace

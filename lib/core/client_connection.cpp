@@ -91,6 +91,10 @@ void ClientConnection::arm_timer(uint32_t ms, bool header_timeout) noexcept {
 void ClientConnection::on_timer(void* self) {
   auto* c = static_cast<ClientConnection*>(self);
   if (c->phase_ == Phase::closing) return;
+  if (c->retry_pending_) {
+    c->retry_now();
+    return;
+  }
   if (c->header_timer_ == 1 && c->phase_ == Phase::head) {
     c->reject(408, "request header timeout");
     return;
@@ -262,11 +266,22 @@ void ClientConnection::start_message() noexcept {
   request_done_ = response_done_ = response_started_ = false;
   head_method_ = up_chunked_ = down_chunked_ = down_eof_framed_ = false;
   expect_continue_ = upgrade_ = retried_ = body_sent_ = false;
+  retry_pending_ = false;
+  tries_ = 0;
+  failed_ = nullptr;
+  endpoint_index_ = UINT32_MAX;
+  breaker_permit_ = upstream::breaker::Permit{upstream::breaker::Permit::Kind::refused};
+  breaker_recorded_ = false;
   host_index_ = UINT32_MAX;
   body_bytes_ = 0;
   status_ = 0;
   request_id_len_ = 0;
   route_ = nullptr;
+  path_len_ = 0;  // no path of an earlier exchange in this one's log
+  bytes_out_ = head_ns_ = 0;
+  local_error_ = false;
+  log_armed_ = w_.snapshot()->pipeline.any_log;  // free when nothing logs
+  if (log_armed_) start_ns_ = uv_hrtime();
   if (header_timer_ != 1) arm_timer(w_.snapshot()->limits.header_timeout_ms, true);
 }
 
@@ -396,12 +411,13 @@ int ClientConnection::cb_message_complete(llhttp_t* p) {
 // --- ending -----------------------------------------------------------------
 
 void ClientConnection::end_exchange() {
+  run_log_hooks(false);
   if (up_) {
     up_->finish(request_done_ && !upgrade_);
     up_ = nullptr;
   }
+  release_endpoint();
   snap_.reset();
-  endpoint_.reset();
   edits_.reset();
   handler_body_.clear();
   if (handler_body_.capacity() > 64 * 1024) std::string().swap(handler_body_);
@@ -441,6 +457,7 @@ bool ClientConnection::reject(int status, const char* message) {
   http::append_error_response(bytes, status, message ? message : "error", request_id(), true,
                               head_method_);
   status_ = static_cast<uint16_t>(status);
+  local_error_ = true;
   log_error(status, message ? message : "error");
   send_local(std::move(bytes), true);
   return false;
@@ -470,6 +487,7 @@ void ClientConnection::log_error(int status, std::string_view message) {
 
 void ClientConnection::send_local(std::string&& bytes, bool close_after) {
   response_started_ = true;
+  bytes_out_ += bytes.size();
   flush_down();
   uv_buf_t b = uv_buf_init(bytes.data(), static_cast<unsigned>(bytes.size()));
   if (out_.send(&b, 1) < 0) {
@@ -509,12 +527,15 @@ void ClientConnection::drain() noexcept {
 void ClientConnection::close() noexcept {
   if (closed_) return;
   closed_ = true;
+  // A client that went away, or a failed connection, still gets its log line.
+  if (log_armed_) run_log_hooks(!response_done_ && !local_error_);
   phase_ = Phase::closing;
   if (up_) {
     up_->abort();
     up_ = nullptr;
   }
   w_.remove_connection(this);
+  release_endpoint();
   timer_.stop();
   timer_.handle()->data = this;
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &on_closed);

@@ -19,6 +19,7 @@
 #include "core/out_queue.hpp"
 #include "core/snapshot.hpp"
 #include "http/head_fields.hpp"
+#include "upstream/health/outcome.hpp"
 #include "upstream/upstream_connection.hpp"
 
 namespace weir::core {
@@ -86,12 +87,31 @@ class ClientConnection final : public upstream::UpstreamSink {
   Request request_view() const;
   bool run_request_hooks();  // true when a middleware answered
   void run_response_hooks(uint16_t status);
+  void run_log_hooks(bool aborted);  // once per exchange, when it ends
+  const std::vector<Middleware>& route_chain(const Snapshot& snap) const;
+  bool response_removed(std::string_view name) const;
   bool edited_away(std::string_view name) const;
 
   void answer_locally(const RoutePlan& plan);  // respond and redirect routes
   void mirror_request(const RoutePlan& plan);
 
   void connect_upstream();
+  uint64_t hash_request_key(const upstream::HashKey& key) const noexcept;
+  bool pick_endpoint(const upstream::EndpointPool* avoid);
+  void report_try(upstream::health::Outcome outcome) noexcept;
+  void record_breaker(bool success) noexcept;
+  bool admit_by_breaker();
+  void release_breaker() noexcept;
+  void breaker_refused(upstream::breaker::Resource r);
+  void release_pending_slot() noexcept;
+  void reject_with(int status, const char* message, std::string_view breaker_reason);
+  void release_endpoint() noexcept;  // ends the exchange's in-flight count
+  // retries (retry.cpp)
+  enum class RetryCause : uint8_t { connect_failure, reset, timeout, bad_response, status };
+  bool may_retry(RetryCause cause, int status);
+  void schedule_retry();
+  void retry_now();
+  uint32_t try_timeout_ms() const noexcept;
   void send_request_head();
   void build_request_head(const RoutePlan& plan);
   void append_forwarded_path(const RoutePlan& plan);
@@ -156,6 +176,18 @@ class ClientConnection final : public upstream::UpstreamSink {
   bool body_sent_ = false;      // some request body bytes went upstream
   bool reading_ = false;
   bool closed_ = false;
+  bool in_flight_ = false;      // counted in the worker's requests in flight
+  bool retry_counted_ = false;  // counted in the worker's retrying requests
+  bool retry_pending_ = false;  // the timer starts the next try
+  uint8_t tries_ = 0;           // retries made so far
+  uint64_t started_ms_ = 0;     // loop time at dispatch: the route timeout bounds all tries
+  const upstream::EndpointPool* failed_ = nullptr;  // the endpoint of the last failed try
+  uint32_t endpoint_index_ = UINT32_MAX;            // endpoint_'s index in its upstream
+  upstream::breaker::Permit breaker_permit_{upstream::breaker::Permit::Kind::refused};
+  bool breaker_recorded_ = false;
+  bool holds_request_slot_ = false;  // of the upstream's circuit_breaker.max_requests
+  bool holds_retry_slot_ = false;    // of its max_retries
+  bool holds_pending_slot_ = false;  // of its max_pending, while connecting
   bool kick_ = false;          // run llhttp even with no new bytes (after a pause)
   bool raw_pending_ = false;   // a 101 is on its way: splice once it is flushed
   uint8_t client_ip_len_ = 0;
@@ -178,8 +210,13 @@ class ClientConnection final : public upstream::UpstreamSink {
   std::shared_ptr<upstream::EndpointPool> endpoint_;
   std::string handler_body_;
   std::unique_ptr<Context::Edits> edits_;  // only when the pipeline has middleware
-  char request_id_[24] = {};
+  char request_id_[Context::kMaxRequestIdBytes] = {};  // generated, or adopted by request_id
   uint8_t request_id_len_ = 0;
+  bool log_armed_ = false;         // the log phase is owed for the current exchange
+  bool local_error_ = false;       // reject() answered: a close is not an abort
+  uint64_t start_ns_ = 0;          // uv_hrtime at the request's first byte (log phase only)
+  uint64_t head_ns_ = 0;           // uv_hrtime at the upstream's response head
+  uint64_t bytes_out_ = 0;         // toward the client, this exchange
 };
 
 }  // namespace weir::core

@@ -9,6 +9,9 @@
 #include "http/local_response.hpp"
 #include "http/status.hpp"
 #include "router/path_normalize.hpp"
+#include "observe/log.hpp"
+#include "upstream/health/error_outcome.hpp"
+#include "upstream/lb/hash_key.hpp"
 
 namespace weir::core {
 
@@ -225,14 +228,14 @@ void ClientConnection::dispatch() {
     }
     return;  // run_handler() once the body is in (cb_message_complete)
   }
-  upstream::WorkerUpstream& wu = w_.upstream_at(upstream_index_);
-  upstream::EndpointPool* ep = wu.pick();
-  if (!ep) {
-    reject(503, "no upstream endpoint");
+  started_ms_ = uv_now(io_.loop);
+  if (!admit_by_breaker()) return;
+  if (!pick_endpoint(nullptr)) {
+    reject(503, "no upstream endpoint available");
     return;
   }
-  for (auto& e : wu.endpoints)
-    if (e.get() == ep) endpoint_ = e;
+  w_.begin_request();
+  in_flight_ = true;
   up_chunked_ = (parser_.flags & F_CHUNKED) != 0;
   build_request_head(plan);
   if (up_head_.failed()) {
@@ -305,35 +308,100 @@ Request ClientConnection::request_view() const {
   return req;
 }
 
+const std::vector<Middleware>& ClientConnection::route_chain(const Snapshot& snap) const {
+  if (!route_) return snap.pipeline.global();
+  return snap.pipeline.chain(static_cast<size_t>(route_ - &snap.routes->at(0)));
+}
+
 bool ClientConnection::run_request_hooks() {
+  const std::vector<Middleware>& chain = route_chain(*snap_);
+  if (chain.empty()) return false;  // only other routes have middleware
   edits_ = std::make_unique<Context::Edits>();
+  std::string_view id = request_id();
+  std::memcpy(edits_->request_id, id.data(), id.size());
+  edits_->request_id_len = static_cast<uint8_t>(id.size());
   Request req = request_view();
   Context ctx(&req, edits_.get());
-  for (const Middleware& m : snap_->pipeline.chain()) {
+  for (const Middleware& m : chain) {
     if (!m.on_request) continue;
     try {
       m.on_request(ctx);
     } catch (...) {
-      ctx.respond(500, "{\"error\":\"middleware failed\"}\n");
+      ctx.respond_error(500, "middleware failed");
     }
-    if (edits_->responded) {
-      Response& res = edits_->local;
-      for (auto& h : edits_->response_set) res.headers.push_back(h);
-      status_ = res.status;
-      std::string bytes;
-      http::append_response(bytes, res, local_close(), head_method_);
-      respond_local(std::move(bytes));
-      return true;
+    if (edits_->responded) break;
+  }
+  if (edits_->request_id_changed) {  // error bodies and logs carry the adopted id
+    std::memcpy(request_id_, edits_->request_id, edits_->request_id_len);
+    request_id_len_ = edits_->request_id_len;
+  }
+  if (!edits_->responded) return false;
+  Response& res = edits_->local;
+  run_response_hooks(res.status);
+  for (auto& h : edits_->response_set) res.headers.push_back(h);
+  status_ = res.status;
+  std::string bytes;
+  http::append_response(bytes, res, local_close(), head_method_);
+  respond_local(std::move(bytes));
+  return true;
+}
+
+bool ClientConnection::response_removed(std::string_view name) const {
+  for (const auto& r : edits_->response_remove)
+    if (iequals(r, name)) return true;
+  return false;
+}
+
+void ClientConnection::run_log_hooks(bool aborted) {
+  if (!log_armed_) return;
+  log_armed_ = false;
+  // Before routing (a malformed head, a timeout) the exchange has no
+  // snapshot of its own yet: the current one's global middleware log it.
+  const Snapshot& snap = snap_ ? *snap_ : *w_.snapshot();
+  const std::vector<Middleware>& chain = snap_ ? route_chain(snap) : snap.pipeline.global();
+  ExchangeInfo info;
+  info.status = status_;
+  info.aborted = aborted;
+  info.bytes_in = body_bytes_;
+  info.bytes_out = bytes_out_;
+  uint64_t now = uv_hrtime();
+  info.duration_us = (now - start_ns_) / 1000;
+  info.upstream_us = head_ns_ ? (head_ns_ - start_ns_) / 1000 : 0;
+  uv_timeval64_t tv{};
+  uv_gettimeofday(&tv);
+  info.start_ms = tv.tv_sec * 1000 + tv.tv_usec / 1000 - static_cast<int64_t>(info.duration_us / 1000);
+  if (endpoint_) info.upstream = endpoint_->address;
+  Context::Edits none;
+  Context::Edits* e = edits_ ? edits_.get() : &none;
+  std::string_view id = request_id();
+  std::memcpy(e->request_id, id.data(), id.size());
+  e->request_id_len = static_cast<uint8_t>(id.size());
+  Request req;
+  if (snap_) {
+    req = request_view();
+  } else if (rbuf_.data && url_len_) {  // the head is incomplete or invalid: no fields
+    req.method = llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
+    req.target = std::string_view(rbuf_.data + url_off_, url_len_);
+    req.client_ip = client_ip_view();
+  } else {
+    req.client_ip = client_ip_view();
+  }
+  Context ctx(&req, e, status_, Context::Phase::log, &info);
+  for (const Middleware& m : chain) {
+    if (!m.on_log) continue;
+    try {
+      m.on_log(ctx);
+    } catch (...) {
+      // Logging must not change the exchange.
     }
   }
-  return false;
 }
 
 void ClientConnection::run_response_hooks(uint16_t status) {
   if (!edits_) return;
   Request req = request_view();
-  Context ctx(&req, edits_.get(), status);
-  const auto& chain = snap_->pipeline.chain();
+  Context ctx(&req, edits_.get(), status, Context::Phase::response);
+  const auto& chain = route_chain(*snap_);
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     if (!it->on_response) continue;
     try {
@@ -464,9 +532,12 @@ void ClientConnection::build_request_head(const RoutePlan& plan) {
       if (fields_.kind(i) == http::HeaderKind::upgrade) put_field(b, "upgrade", fields_.at(i).value);
     b.append("connection: upgrade\r\n");
   }
-  if (edits_)
+  if (edits_) {
     for (const auto& [name, value] : edits_->request_set)
       if (http::is_safe_field(name, value)) put_field(b, name, value);
+    for (const auto& [name, value] : edits_->request_add)
+      if (http::is_safe_field(name, value)) put_field(b, name, value);
+  }
   if (up_chunked_) {
     b.append("transfer-encoding: chunked\r\n");
   } else if (parser_.flags & F_CONTENT_LENGTH) {
@@ -494,16 +565,163 @@ void ClientConnection::mirror_request(const RoutePlan& plan) {
     return;
   }
   upstream::WorkerUpstream& wu = w_.upstream_at(plan.mirror);
-  upstream::EndpointPool* ep = wu.pick();
-  std::shared_ptr<upstream::EndpointPool> pool;
-  for (auto& e : wu.endpoints)
-    if (e.get() == ep) pool = e;
-  if (!pool) return;
+  uint32_t mi = wu.pick(wu.hash_key ? hash_request_key(*wu.hash_key) : 0, uv_now(io_.loop));
+  if (mi == upstream::lb::kNone) return;
+  std::shared_ptr<upstream::EndpointPool> pool = wu.endpoints[mi];
   std::string copy;
   copy.reserve(up_head_.size() - path_len_ + body);
   copy.append(up_head_.data() + path_len_, up_head_.size() - path_len_);
   copy.append(rbuf_.data + head_end_, body);
   send_mirror(io_.loop, std::move(pool), std::move(copy), head_method_, route_->timeout_ms);
+}
+
+namespace {
+// The value of `name` in a "a=1; b=2" Cookie field (RFC 6265 4.2.1).
+std::string_view cookie_value(std::string_view cookies, std::string_view name) {
+  while (!cookies.empty()) {
+    size_t end = cookies.find(';');
+    std::string_view pair = cookies.substr(0, end);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+    if (end == std::string_view::npos) break;
+    cookies.remove_prefix(end + 1);
+  }
+  return {};
+}
+
+// The raw value of `name` in an "a=1&b=2" query.
+std::string_view query_value(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    size_t end = query.find('&');
+    std::string_view pair = query.substr(0, end);
+    size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+    if (end == std::string_view::npos) break;
+    query.remove_prefix(end + 1);
+  }
+  return {};
+}
+}  // namespace
+
+uint64_t ClientConnection::hash_request_key(const upstream::HashKey& key) const noexcept {
+  using K = upstream::HashKey::Kind;
+  std::string_view v;
+  switch (key.kind) {
+    case K::ip: v = client_ip_view(); break;
+    case K::path: v = std::string_view(up_head_.data(), path_len_); break;
+    case K::header:
+      for (uint32_t i = 0; i < fields_.size() && v.empty(); ++i)
+        if (iequals(fields_.at(i).name, key.name)) v = fields_.at(i).value;
+      break;
+    case K::cookie:
+      for (uint32_t i = 0; i < fields_.size() && v.empty(); ++i)
+        if (iequals(fields_.at(i).name, "cookie")) v = cookie_value(fields_.at(i).value, key.name);
+      break;
+    case K::query: v = query_value(std::string_view(rbuf_.data + query_off_, query_len_), key.name); break;
+  }
+  return upstream::lb::hash_key(v);
+}
+
+// Picks the endpoint for this try (another than `avoid` when the policy
+// offers one within a few picks) and counts the request against it.
+bool ClientConnection::pick_endpoint(const upstream::EndpointPool* avoid) {
+  upstream::WorkerUpstream& wu = w_.upstream_at(upstream_index_);
+  uint64_t hash = wu.hash_key ? hash_request_key(*wu.hash_key) : 0;
+  uint64_t now = uv_now(io_.loop);
+  uint32_t i = wu.pick(hash, now);
+  for (int n = 0; n < 3 && i != upstream::lb::kNone && wu.endpoints[i].get() == avoid &&
+                  wu.endpoints.size() > 1;
+       ++n)
+    i = wu.pick(hash + static_cast<uint64_t>(n + 1) * 0x9e3779b97f4a7c15ULL, now);
+  if (i == upstream::lb::kNone) return false;
+  endpoint_ = wu.endpoints[i];
+  endpoint_index_ = i;
+  ++*endpoint_->active_slot;
+  return true;
+}
+
+// Feeds one try's outcome to the upstream's outlier detection (shared by all
+// workers). The snapshot the exchange started on still holds the state.
+void ClientConnection::report_try(upstream::health::Outcome outcome) noexcept {
+  if (!snap_ || upstream_index_ < 0 || endpoint_index_ == UINT32_MAX) return;
+  const UpstreamSpec& spec = snap_->upstreams[static_cast<size_t>(upstream_index_)];
+  if (spec.health) spec.health->report(endpoint_index_, outcome, uv_now(io_.loop));
+}
+
+// The error-rate breaker counts exchanges, not tries: called once with the
+// outcome of the last try.
+void ClientConnection::record_breaker(bool success) noexcept {
+  if (!snap_ || upstream_index_ < 0 || breaker_recorded_ || !breaker_permit_.admitted()) return;
+  const UpstreamSpec& spec = snap_->upstreams[static_cast<size_t>(upstream_index_)];
+  if (!spec.breaker) return;
+  breaker_recorded_ = true;
+  auto t = spec.breaker->errors.record(breaker_permit_, success, uv_now(io_.loop));
+  if (t != upstream::breaker::Transition::none)
+    observe::log_line(LogLevel::warn,
+                      "upstream " + spec.name + ": circuit breaker " +
+                          (t == upstream::breaker::Transition::opened ? "opened" : "closed"));
+}
+
+// Checks the upstream's circuit breaker before the first try. False when it
+// refused: the client got a 503 naming the reason.
+bool ClientConnection::admit_by_breaker() {
+  const UpstreamSpec& spec = snap_->upstreams[static_cast<size_t>(upstream_index_)];
+  if (!spec.breaker) return true;
+  auto& br = *spec.breaker;
+  breaker_permit_ = br.errors.allow(uv_now(io_.loop));
+  if (!breaker_permit_.admitted()) {
+    reject_with(503, "circuit breaker open", "open");
+    return false;
+  }
+  if (!br.limits.try_acquire(upstream::breaker::Resource::requests)) {
+    breaker_permit_ = {};  // not sent: nothing to record
+    breaker_permit_.kind = upstream::breaker::Permit::Kind::refused;
+    reject_with(503, "too many requests to the upstream",
+                upstream::breaker::limit_name(upstream::breaker::Resource::requests));
+    return false;
+  }
+  holds_request_slot_ = true;
+  return true;
+}
+
+void ClientConnection::reject_with(int status, const char* message, std::string_view breaker) {
+  status_ = static_cast<uint16_t>(status);
+  local_error_ = true;
+  log_error(status, message);
+  std::string bytes;
+  http::append_error_response(bytes, status, message, request_id(), local_close(), head_method_,
+                              breaker);
+  respond_local(std::move(bytes));
+}
+
+// Gives back what the exchange held of the breaker's limits.
+void ClientConnection::release_breaker() noexcept {
+  if (!snap_ || upstream_index_ < 0) return;
+  const UpstreamSpec& spec = snap_->upstreams[static_cast<size_t>(upstream_index_)];
+  if (!spec.breaker) return;
+  release_pending_slot();
+  if (holds_request_slot_) spec.breaker->limits.release(upstream::breaker::Resource::requests);
+  if (holds_retry_slot_) spec.breaker->limits.release(upstream::breaker::Resource::retries);
+  holds_request_slot_ = holds_retry_slot_ = false;
+}
+
+void ClientConnection::release_endpoint() noexcept {
+  if (endpoint_) {
+    uint32_t& active = *endpoint_->active_slot;
+    if (active) --active;
+    endpoint_.reset();
+  }
+  if (phase_ == Phase::connecting && retry_pending_) return;  // the exchange goes on
+  release_breaker();
+  if (in_flight_) {
+    w_.end_request();
+    in_flight_ = false;
+  }
+  if (retry_counted_) {
+    w_.end_retry();
+    retry_counted_ = false;
+  }
 }
 
 void ClientConnection::connect_upstream() {
@@ -516,17 +734,52 @@ void ClientConnection::connect_upstream() {
     upstream_failed(503, "upstream connection limit reached");
     return;
   }
+  // A new connection counts against the circuit breaker's max_connections
+  // for its whole life, and this request against max_pending until it is up.
+  std::shared_ptr<upstream::breaker::CircuitBreaker> br =
+      snap_->upstreams[static_cast<size_t>(upstream_index_)].breaker;
+  if (br) {
+    using upstream::breaker::Resource;
+    if (!br->limits.try_acquire(Resource::pending)) {
+      breaker_refused(Resource::pending);
+      return;
+    }
+    holds_pending_slot_ = true;
+    if (!br->limits.try_acquire(Resource::connections)) {
+      breaker_refused(Resource::connections);
+      return;
+    }
+  }
   up_ = upstream::UpstreamConnection::connect(io_, endpoint_, this);
+  if (br) up_->hold_connection_slot(std::move(br));
+}
+
+void ClientConnection::breaker_refused(upstream::breaker::Resource r) {
+  std::string_view name = upstream::breaker::limit_name(r);
+  release_pending_slot();
+  if (response_started_ || request_done_ || phase_ != Phase::connecting) {
+    upstream_failed(503, "upstream circuit breaker limit reached");
+    return;
+  }
+  reject_with(503, "upstream circuit breaker limit reached", name);
+}
+
+void ClientConnection::release_pending_slot() noexcept {
+  if (!holds_pending_slot_) return;
+  holds_pending_slot_ = false;
+  const UpstreamSpec& spec = snap_->upstreams[static_cast<size_t>(upstream_index_)];
+  if (spec.breaker) spec.breaker->limits.release(upstream::breaker::Resource::pending);
 }
 
 void ClientConnection::on_upstream_connected() {
+  release_pending_slot();
   send_request_head();
   pump();
 }
 
 void ClientConnection::send_request_head() {
   phase_ = Phase::upstream;
-  up_->expect_response(head_method_, route_->timeout_ms);
+  up_->expect_response(head_method_, try_timeout_ms());
   io_.up.add(up_head_.data() + path_len_, up_head_.size() - path_len_);
   bool has_body = (parser_.flags & F_CHUNKED) || parser_.content_length > 0;
   if (has_body && expect_continue_ && parser_.http_minor == 1 && !body_sent_ && !response_started_) {
@@ -602,6 +855,7 @@ void ClientConnection::upstream_failed(int status, const char* message) {
 }
 
 void ClientConnection::on_upstream_error(upstream::UpstreamError e, bool before_response) {
+  release_pending_slot();
   bool was_reused = up_ && up_->reused();
   up_ = nullptr;  // the connection closed itself
   io_.up.clear();
@@ -615,6 +869,22 @@ void ClientConnection::on_upstream_error(upstream::UpstreamError e, bool before_
     connect_upstream();
     return;
   }
+  report_try(upstream::health::outcome_of(e));
+  RetryCause cause = RetryCause::bad_response;
+  switch (e) {
+    case upstream::UpstreamError::connect_failed:
+    case upstream::UpstreamError::connect_timeout: cause = RetryCause::connect_failure; break;
+    case upstream::UpstreamError::reset: cause = RetryCause::reset; break;
+    case upstream::UpstreamError::response_timeout: cause = RetryCause::timeout; break;
+    case upstream::UpstreamError::bad_response: cause = RetryCause::bad_response; break;
+  }
+  if (before_response || cause != RetryCause::reset) {
+    if (may_retry(cause, 0)) {
+      schedule_retry();
+      return;
+    }
+  }
+  record_breaker(false);
   int status = 502;
   if (e == upstream::UpstreamError::connect_timeout) status = 503;
   if (e == upstream::UpstreamError::response_timeout) status = 504;
@@ -622,6 +892,17 @@ void ClientConnection::on_upstream_error(upstream::UpstreamError e, bool before_
 }
 
 void ClientConnection::on_response_head(const upstream::ResponseHead& h) {
+  report_try(upstream::health::Outcome::response(static_cast<uint16_t>(h.status)));
+  if (h.status >= 500 && route_->retry.attempts && may_retry(RetryCause::status, h.status)) {
+    // This answer is dropped unseen and the request tried again elsewhere;
+    // the connection cannot be reused without reading the body it announced.
+    upstream::UpstreamConnection* u = up_;
+    up_ = nullptr;
+    u->abort();
+    schedule_retry();
+    return;
+  }
+  record_breaker(h.status < 500);
   status_ = static_cast<uint16_t>(h.status);
   response_started_ = true;
   HeadBuffer& b = down_head_;
@@ -636,6 +917,9 @@ void ClientConnection::on_response_head(const upstream::ResponseHead& h) {
   for (uint32_t i = 0; i < f.size(); ++i)
     if (f.kind(i) == http::HeaderKind::connection) has_connection = true;
   bool upgrading = h.upgrade && upgrade_;
+  // The hooks run first: a header they set or remove replaces the upstream's.
+  if (edits_) run_response_hooks(static_cast<uint16_t>(h.status));
+  if (log_armed_) head_ns_ = uv_hrtime();
   for (uint32_t i = 0; i < f.size(); ++i) {
     const Header& hd = f.at(i);
     switch (f.kind(i)) {
@@ -646,6 +930,7 @@ void ClientConnection::on_response_head(const upstream::ResponseHead& h) {
       case http::HeaderKind::host:
       case http::HeaderKind::expect:
         if (has_connection && named_by_connection(f, hd.name)) continue;
+        if (edits_ && response_removed(hd.name)) continue;
         put_field(b, hd.name, hd.value);
         continue;
       case http::HeaderKind::via:
@@ -664,7 +949,6 @@ void ClientConnection::on_response_head(const upstream::ResponseHead& h) {
   }
   if (snap_->via) b.append("via: 1.1 weir\r\n");
   if (edits_) {
-    run_response_hooks(static_cast<uint16_t>(h.status));
     for (const auto& [name, value] : edits_->response_set)
       if (http::is_safe_field(name, value)) put_field(b, name, value);
   }
@@ -696,9 +980,11 @@ void ClientConnection::on_response_head(const upstream::ResponseHead& h) {
     return;
   }
   io_.down.add(b.data(), b.size());
+  bytes_out_ += b.size();
 }
 
 bool ClientConnection::on_response_body(const char* data, size_t len) {
+  bytes_out_ += len;
   if (io_.down.full()) flush_down();
   add_payload(io_.down, data, len, down_chunked_);
   if (out_.pending() > kHighWater) {
@@ -785,6 +1071,7 @@ void ClientConnection::run_handler() {
   }
   if (edits_) {
     run_response_hooks(res.status);
+    std::erase_if(res.headers, [this](const auto& kv) { return response_removed(kv.first); });
     for (auto& h : edits_->response_set) res.headers.push_back(h);
   }
   status_ = res.status;

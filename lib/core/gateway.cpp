@@ -25,6 +25,7 @@ class GatewayImpl {
   GatewayOptions options;
   std::vector<ListenSpec> listens;
   core::SnapshotParts parts;
+  std::shared_ptr<const core::Snapshot> current;  // the last one published
   std::vector<std::unique_ptr<core::Worker>> workers;
   std::vector<uint16_t> bound_ports;
   uv_loop_t* host_loop = nullptr;
@@ -97,6 +98,7 @@ Status GatewayImpl::launch(uv_loop_t* loop) {
   std::shared_ptr<const core::Snapshot> snap;
   Status st = core::build_snapshot(parts, snap);
   if (!st) return st;
+  current = snap;
   uint32_t n = loop ? 1 : options.workers;
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::vector<int>> fds;
@@ -200,13 +202,44 @@ Status Gateway::reload(const GatewayConfig& config) {
   parts.pipeline = impl_->parts.pipeline;
   core::parts_from_config(config, parts);
   std::shared_ptr<const core::Snapshot> snap;
-  Status st = core::build_snapshot(parts, snap);
+  Status st = core::build_snapshot(parts, snap, impl_->current.get());
   if (!st) return st;
   impl_->parts = std::move(parts);
+  impl_->current = snap;
   for (auto& w : impl_->workers) {
     core::Worker* wp = w.get();
     wp->post([wp, snap] { wp->install(snap); });
   }
+  return {};
+}
+
+Status Gateway::set_endpoints(const std::string& upstream, std::vector<Endpoint> endpoints) {
+  if (impl_->state == GatewayImpl::State::stopped)
+    return {Status::state, "set_endpoints: the gateway is stopped"};
+  auto it = impl_->parts.upstreams.find(upstream);
+  if (it == impl_->parts.upstreams.end())
+    return {Status::invalid, "set_endpoints: unknown upstream \"" + upstream + "\""};
+  if (endpoints.empty())
+    return {Status::invalid, "set_endpoints: an upstream needs at least one endpoint"};
+  for (size_t i = 0; i < endpoints.size(); ++i) {
+    if (endpoints[i].weight == 0 || endpoints[i].weight > 10000)
+      return {Status::invalid, "set_endpoints: endpoints[" + std::to_string(i) + "].weight: must be 1..10000"};
+    for (size_t j = 0; j < i; ++j)
+      if (endpoints[j].address == endpoints[i].address)
+        return {Status::invalid, "set_endpoints: duplicate endpoint \"" + endpoints[i].address + "\""};
+  }
+  core::SnapshotParts parts = impl_->parts;
+  parts.upstreams.insert_or_assign(upstream, UpstreamPool(it->second.options(), std::move(endpoints)));
+  std::shared_ptr<const core::Snapshot> snap;
+  Status st = core::build_snapshot(parts, snap, impl_->current.get());
+  if (!st) return {Status::invalid, "set_endpoints: " + st.message};
+  impl_->parts = std::move(parts);
+  impl_->current = snap;
+  if (impl_->state == GatewayImpl::State::running)
+    for (auto& w : impl_->workers) {
+      core::Worker* wp = w.get();
+      wp->post([wp, snap] { wp->install(snap); });
+    }
   return {};
 }
 

@@ -2,11 +2,82 @@
 
 namespace weir::core {
 
-Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot>& out) {
+namespace {
+
+upstream::lb::Kind lb_kind(Lb lb) {
+  using K = upstream::lb::Kind;
+  switch (lb) {
+    case Lb::round_robin: return K::round_robin;
+    case Lb::weighted_round_robin: return K::weighted_round_robin;
+    case Lb::least_request: return K::least_request;
+    case Lb::random: return K::random;
+    case Lb::ring_hash: return K::ring_hash;
+    case Lb::maglev: return K::maglev;
+  }
+  return K::round_robin;
+}
+
+Lb lb_from_name(const std::string& name) {
+  auto k = upstream::lb::parse_kind(name);
+  using K = upstream::lb::Kind;
+  switch (k.value_or(K::round_robin)) {
+    case K::round_robin: return Lb::round_robin;
+    case K::weighted_round_robin: return Lb::weighted_round_robin;
+    case K::least_request: return Lb::least_request;
+    case K::random: return Lb::random;
+    case K::ring_hash: return Lb::ring_hash;
+    case K::maglev: return Lb::maglev;
+  }
+  return Lb::round_robin;
+}
+
+// "ip" (default), "path", "header:NAME", "cookie:NAME", "query:NAME".
+bool parse_hash_key(const std::string& text, upstream::HashKey& out) {
+  using K = upstream::HashKey::Kind;
+  if (text.empty() || text == "ip") {
+    out.kind = K::ip;
+    return true;
+  }
+  if (text == "path") {
+    out.kind = K::path;
+    return true;
+  }
+  size_t colon = text.find(':');
+  if (colon == std::string::npos || colon + 1 == text.size()) return false;
+  std::string kind = text.substr(0, colon);
+  out.name = text.substr(colon + 1);
+  if (kind == "header") out.kind = K::header;
+  else if (kind == "cookie") out.kind = K::cookie;
+  else if (kind == "query") out.kind = K::query;
+  else return false;
+  return true;
+}
+
+Status build_policy(UpstreamSpec& spec, const UpstreamPool& pool) {
+  std::vector<uint32_t> weights;
+  std::vector<std::string_view> names;
+  for (size_t i = 0; i < pool.endpoints().size(); ++i) {
+    weights.push_back(pool.endpoints()[i].weight);
+    names.push_back(spec.addresses[i]);
+  }
+  upstream::lb::Options opts;
+  opts.names = names;
+  upstream::lb::PolicyResult built = upstream::lb::make_policy(lb_kind(spec.options.lb), weights, opts);
+  if (!built) return {Status::config, "upstreams." + spec.name + ": " + built.error};
+  spec.policy = std::move(built.policy);
+  if (!parse_hash_key(spec.options.hash_key, spec.hash_key))
+    return {Status::config, "upstreams." + spec.name + ".hash_key: expected \"ip\", \"path\", "
+                            "\"header:NAME\", \"cookie:NAME\" or \"query:NAME\""};
+  return {};
+}
+
+}  // namespace
+
+Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot>& out,
+                      const Snapshot* previous) {
   auto snap = std::make_shared<Snapshot>();
   snap->limits = parts.limits;
   snap->via = parts.via;
-  snap->pipeline = parts.pipeline;
 
   std::map<std::string, int32_t> index;
   for (const auto& [name, pool] : parts.upstreams) {
@@ -25,6 +96,19 @@ Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot
       spec.addresses.push_back(ep.address);
       spec.resolved.push_back(sa);
     }
+    if (Status st = build_policy(spec, pool); !st) return st;
+    const UpstreamOptions& o = spec.options;
+    if (o.health_check || o.outlier) {
+      const upstream::health::UpstreamHealth* before = nullptr;
+      if (previous)
+        for (const UpstreamSpec& p : previous->upstreams)
+          if (p.name == name) before = p.health.get();
+      spec.health = std::make_shared<upstream::health::UpstreamHealth>(
+          upstream::health::HealthSpec{name, spec.addresses, spec.resolved, o.health_check, o.outlier},
+          before);
+    }
+    if (o.circuit_breaker)
+      spec.breaker = std::make_shared<upstream::breaker::CircuitBreaker>(*o.circuit_breaker);
     index[name] = static_cast<int32_t>(snap->upstreams.size());
     snap->upstreams.push_back(std::move(spec));
   }
@@ -63,6 +147,7 @@ Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot
       plan.mirror_percent = r.mirror.percent;
     }
   }
+  if (Status st = build_middleware_chains(parts, *snap); !st) return st;
   out = std::move(snap);
   return {};
 }
@@ -110,11 +195,15 @@ void parts_from_config(const GatewayConfig& c, SnapshotParts& parts) {
   parts.via = c.via;
   for (const auto& [name, u] : c.upstreams) {
     UpstreamOptions o;
-    o.lb = u.lb == "random" ? Lb::random : Lb::round_robin;
+    o.lb = lb_from_name(u.lb);
+    o.hash_key = u.hash_key;
     o.connect_timeout_ms = u.connect_timeout_ms;
     o.idle_timeout_ms = u.idle_timeout_ms;
     o.max_connections = u.max_connections;
     o.max_idle = u.max_idle;
+    o.health_check = u.health_check;
+    o.outlier = u.outlier;
+    o.circuit_breaker = u.circuit_breaker;
     std::vector<Endpoint> eps;
     for (const auto& e : u.endpoints) eps.push_back({e.address, e.weight});
     parts.upstreams.insert_or_assign(name, UpstreamPool(o, std::move(eps)));
@@ -133,13 +222,29 @@ void parts_from_config(const GatewayConfig& c, SnapshotParts& parts) {
     r.client_cidrs = rc.match.client_cidrs;
     r.target = target_from_config(rc);
     r.timeout_ms = rc.timeout_ms;
+    r.retry.attempts = rc.retry.attempts;
+    r.retry.per_try_timeout_ms = rc.retry.per_try_timeout_ms;
+    r.retry.backoff_ms = rc.retry.backoff_ms;
+    r.retry.non_idempotent = rc.retry.non_idempotent;
+    r.retry.budget_percent = rc.retry.budget_percent;
+    r.retry.min_retries = rc.retry.min_retries;
+    for (const std::string& c : rc.retry.on) {
+      if (c == "connect_failure") r.retry.on_connect_failure = true;
+      else if (c == "reset") r.retry.on_reset = true;
+      else if (c == "timeout") r.retry.on_timeout = true;
+      else if (c == "gateway_error") r.retry.on_gateway_error = true;
+      else if (c == "5xx") r.retry.on_5xx = true;
+      else r.retry.statuses.push_back(static_cast<uint16_t>(std::stoi(c)));
+    }
     r.strip_prefix = rc.rewrite.strip_prefix;
     r.replace_prefix = {rc.rewrite.replace_prefix.from, rc.rewrite.replace_prefix.to};
     r.path_rewrite = rc.rewrite.path;
     r.host_rewrite = rc.rewrite.host;
     r.mirror = {rc.mirror.upstream, rc.mirror.upstream.empty() ? 0 : rc.mirror.percent};
     parts.router.add(std::move(r));
+    if (!rc.middleware.empty()) parts.route_middleware[rc.name] = rc.middleware;
   }
+  parts.middleware = c.middleware;
 }
 
 }  // namespace weir::core

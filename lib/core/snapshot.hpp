@@ -10,6 +10,9 @@
 
 #include "router/route_actions.hpp"
 #include "upstream/address.hpp"
+#include "upstream/endpoint_pool.hpp"
+#include "upstream/breaker/circuit_breaker.hpp"
+#include "upstream/health/upstream_health.hpp"
 #include "weir/config.hpp"
 #include "weir/gateway.hpp"
 #include "weir/middleware.hpp"
@@ -23,6 +26,13 @@ struct UpstreamSpec {
   UpstreamOptions options;
   std::vector<std::string> addresses;            // as configured
   std::vector<upstream::SocketAddress> resolved;  // same order
+  // The load-balancing policy, built once; each worker runs a clone.
+  std::shared_ptr<const upstream::lb::Policy> policy;
+  upstream::HashKey hash_key;  // what ring_hash / maglev hash
+  // Shared by all workers (docs/health.md); null when not configured. Built
+  // with the snapshot, taking over the previous snapshot's endpoint state.
+  std::shared_ptr<upstream::health::UpstreamHealth> health;
+  std::shared_ptr<upstream::breaker::CircuitBreaker> breaker;
 };
 
 // What the gateway does with a matched route, its upstreams bound to indexes
@@ -36,13 +46,26 @@ struct RoutePlan {
   router::RouteActions actions;
 };
 
+// The middleware each exchange runs: per route, the global middleware (the
+// host's Pipeline, then the config's list) without those the route disables,
+// then the route's own; for requests that match no route, the global ones.
+// Copies of one Middleware share its state (a rate limit's buckets).
+struct MiddlewareChains {
+  std::vector<std::vector<Middleware>> chains;  // one per route, then the no-route chain
+  bool any = false;      // some chain has middleware: the gateway runs hooks
+  bool any_log = false;  // some chain has an on_log hook: the gateway measures times
+  bool empty() const noexcept { return !any; }
+  const std::vector<Middleware>& chain(size_t route_index) const { return chains[route_index]; }
+  const std::vector<Middleware>& global() const { return chains.back(); }
+};
+
 struct Snapshot {
   Limits limits;
   bool via = false;
   std::shared_ptr<const RouteTable> routes;
   std::vector<UpstreamSpec> upstreams;
   std::vector<RoutePlan> plans;  // one per route, same order
-  Pipeline pipeline;
+  MiddlewareChains pipeline;
 };
 
 struct SnapshotParts {
@@ -50,11 +73,19 @@ struct SnapshotParts {
   bool via = false;
   std::map<std::string, UpstreamPool> upstreams;
   Router router;
-  Pipeline pipeline;
+  Pipeline pipeline;                          // the host's, in code
+  std::vector<MiddlewareConfig> middleware;   // the config's global list
+  std::map<std::string, std::vector<MiddlewareConfig>> route_middleware;  // by route name
 };
 
+// Builds snap.pipeline from the parts, once snap.routes is built.
+Status build_middleware_chains(const SnapshotParts& parts, Snapshot& snap);
+
 // Resolves addresses, builds the route table, binds routes to upstreams.
-Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot>& out);
+// `previous` (the running snapshot, or null) hands endpoint health state over
+// to the new one for upstreams and addresses that stay.
+Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot>& out,
+                      const Snapshot* previous = nullptr);
 
 // Fills `parts` from a parsed configuration.
 void parts_from_config(const GatewayConfig& config, SnapshotParts& parts);

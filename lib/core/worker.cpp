@@ -28,7 +28,13 @@ void Worker::install_pools(std::shared_ptr<const Snapshot> snap) {
   for (const UpstreamSpec& spec : snap->upstreams) {
     upstream::WorkerUpstream wu;
     wu.name = spec.name;
-    wu.lb = spec.options.lb;
+    // Each worker runs its own copy of the policy; the seed differs so that
+    // workers do not start their cycles on the same endpoint.
+    wu.policy = spec.policy->clone(0x9e3779b97f4a7c15ULL * (index_ + 1) ^ next.size());
+    if (spec.options.lb == Lb::ring_hash || spec.options.lb == Lb::maglev)
+      wu.hash_key = &spec.hash_key;
+    wu.active.assign(spec.addresses.size(), 0);
+    wu.view = upstream::health::AvailabilityView(spec.health);
     for (size_t i = 0; i < spec.addresses.size(); ++i) {
       std::shared_ptr<upstream::EndpointPool> found;
       for (auto& old : upstreams_) {
@@ -46,6 +52,9 @@ void Worker::install_pools(std::shared_ptr<const Snapshot> snap) {
         found->addr = spec.resolved[i];
       }
       found->options = spec.options;
+      // In-flight exchanges keep counting against the endpoint they picked.
+      wu.active[i] = *found->active_slot;
+      found->active_slot = &wu.active[i];
       wu.endpoints.push_back(std::move(found));
     }
     next.push_back(std::move(wu));
@@ -54,6 +63,8 @@ void Worker::install_pools(std::shared_ptr<const Snapshot> snap) {
     for (auto& ep : old.endpoints)
       if (ep) {
         ep->retired = true;
+        ep->orphan_active = *ep->active_slot;
+        ep->active_slot = &ep->orphan_active;
         // Idle connections of a retired pool close now.
         while (ep->idle_head) upstream::UpstreamConnection::take_idle(*ep, nullptr)->finish(false);
       }
@@ -88,6 +99,7 @@ int Worker::init(uv_loop_t* loop, const std::vector<int>& listen_fds) {
     ++open_handles_;
     if (r < 0) return r;
   }
+  restart_checker();
   return 0;
 }
 
@@ -123,7 +135,23 @@ void Worker::on_connection(uv_stream_t* server, int status) {
   ClientConnection::accept(*w, server);
 }
 
-void Worker::install(std::shared_ptr<const Snapshot> snapshot) { install_pools(std::move(snapshot)); }
+void Worker::install(std::shared_ptr<const Snapshot> snapshot) {
+  install_pools(std::move(snapshot));
+  restart_checker();
+}
+
+void Worker::restart_checker() {
+  // One checker per gateway, on worker 0's loop, so endpoints are not probed
+  // once per worker; the marks reach all workers through the shared
+  // UpstreamHealth. A reload starts over with the new snapshot's upstreams.
+  if (index_ != 0 || io.loop == nullptr || draining_) return;
+  checker_.reset();
+  std::vector<std::shared_ptr<upstream::health::UpstreamHealth>> checked;
+  for (const UpstreamSpec& spec : snapshot_->upstreams)
+    if (spec.health && spec.health->spec().check) checked.push_back(spec.health);
+  if (!checked.empty())
+    checker_ = std::make_unique<upstream::health::HealthChecker>(io.loop, checked, uv_hrtime());
+}
 
 void Worker::add_connection(ClientConnection* c) noexcept {
   c->next = conns_;
@@ -185,6 +213,7 @@ void Worker::maybe_finish_stop() {
 
 void Worker::close_handles() {
   abort_mirrors(io.loop);  // shadow copies end with the worker
+  checker_.reset();         // its probes close with the other handles
   for (auto& wu : upstreams_)
     for (auto& ep : wu.endpoints) {
       ep->retired = true;

@@ -5,6 +5,7 @@
 
 #include <uv.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "core/io_context.hpp"
 #include "core/snapshot.hpp"
 #include "upstream/endpoint_pool.hpp"
+#include "upstream/health/health_checker.hpp"
 
 namespace weir::core {
 
@@ -48,6 +50,20 @@ class Worker {
   uint32_t index() const noexcept { return index_; }
   bool draining() const noexcept { return draining_; }
 
+  // Requests in flight upstream and those of them retrying: the retry
+  // budget (at most budget_percent of requests retry at once, as Envoy and
+  // Finagle do) keeps retries from multiplying an outage.
+  void begin_request() noexcept { ++in_flight_; }
+  void end_request() noexcept { if (in_flight_) --in_flight_; }
+  bool begin_retry(uint32_t budget_percent, uint32_t min_retries) noexcept {
+    uint64_t allowed = std::max<uint64_t>(min_retries, uint64_t{in_flight_} * budget_percent / 100);
+    if (retrying_ >= allowed) return false;
+    ++retrying_;
+    return true;
+  }
+  void end_retry() noexcept { if (retrying_) --retrying_; }
+  uint32_t retrying() const noexcept { return retrying_; }
+
   void add_connection(ClientConnection* c) noexcept;
   void remove_connection(ClientConnection* c) noexcept;
   uint32_t connection_count() const noexcept { return connections_; }
@@ -60,6 +76,7 @@ class Worker {
   void maybe_finish_stop();
   void install_pools(std::shared_ptr<const Snapshot> snapshot);
   void close_handles();
+  void restart_checker();
 
   uint32_t index_;
   std::shared_ptr<const Snapshot> snapshot_;
@@ -71,11 +88,15 @@ class Worker {
   uv_timer_t drain_timer_;
   uv_timer_t sweep_timer_;  // expires idle pooled upstream connections
   std::vector<uv_tcp_t*> listeners_;
+  // Worker 0 only: the gateway's active health checks.
+  std::unique_ptr<upstream::health::HealthChecker> checker_;
   std::mutex mu_;  // guards inbox_ only; never taken on the request path
   std::vector<std::function<void()>> inbox_;
   ClientConnection* conns_ = nullptr;
   uint32_t connections_ = 0;
   uint64_t request_seq_ = 0;
+  uint32_t in_flight_ = 0;
+  uint32_t retrying_ = 0;
   int open_handles_ = 0;
   bool draining_ = false;
   bool closing_ = false;

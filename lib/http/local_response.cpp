@@ -60,7 +60,8 @@ void append_json_escaped(std::string& out, std::string_view s) {
 }
 
 void append_error_response(std::string& out, int status, std::string_view message,
-                           std::string_view request_id, bool close, bool head_only) {
+                           std::string_view request_id, bool close, bool head_only,
+                           std::string_view breaker) {
   std::string body;
   body.reserve(64 + message.size() + request_id.size());
   body.append("{\"error\":\"");
@@ -75,6 +76,11 @@ void append_error_response(std::string& out, int status, std::string_view messag
   if (!request_id.empty()) {
     out.append("x-request-id: ");
     out.append(request_id);
+    out.append("\r\n");
+  }
+  if (!breaker.empty()) {
+    out.append("x-weir-breaker: ");
+    out.append(breaker);
     out.append("\r\n");
   }
   if (close) out.append("connection: close\r\n");

@@ -11,8 +11,11 @@ namespace weir::http {
 
 // Appends a complete HTTP/1.1 response with the body
 // {"error":"<message>","request_id":"<id>"} (RFC 8259 escaping).
+// `breaker`, when not empty, is sent as `x-weir-breaker: <breaker>` (why a
+// circuit breaker refused the request).
 void append_error_response(std::string& out, int status, std::string_view message,
-                           std::string_view request_id, bool close, bool head_only);
+                           std::string_view request_id, bool close, bool head_only,
+                           std::string_view breaker = {});
 
 // Appends `res` with Content-Length framing; `close` adds Connection: close.
 void append_response(std::string& out, const Response& res, bool close, bool head_only);

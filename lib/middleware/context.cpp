@@ -1,17 +1,55 @@
+#include <algorithm>
+#include <cstring>
+
+#include "http/local_response.hpp"
 #include "weir/middleware.hpp"
 
 namespace weir {
 
+namespace {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+void erase_named(Fields& v, std::string_view name) {
+  std::erase_if(v, [&](const auto& kv) { return iequals(kv.first, name); });
+}
+
+bool id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '.' || c == '_' || c == '-';
+}
+
+}  // namespace
+
 void Context::set_request_header(std::string name, std::string value) {
+  erase_named(edits_->request_set, name);
+  erase_named(edits_->request_add, name);
   edits_->request_set.emplace_back(std::move(name), std::move(value));
 }
 
+void Context::add_request_header(std::string name, std::string value) {
+  edits_->request_add.emplace_back(std::move(name), std::move(value));
+}
+
 void Context::remove_request_header(std::string name) {
+  erase_named(edits_->request_set, name);
+  erase_named(edits_->request_add, name);
   edits_->request_remove.push_back(std::move(name));
 }
 
 void Context::set_response_header(std::string name, std::string value) {
+  erase_named(edits_->response_set, name);
+  edits_->response_remove.push_back(name);
   edits_->response_set.emplace_back(std::move(name), std::move(value));
+}
+
+void Context::add_response_header(std::string name, std::string value) {
+  edits_->response_set.emplace_back(std::move(name), std::move(value));
+}
+
+void Context::remove_response_header(std::string name) {
+  erase_named(edits_->response_set, name);
+  edits_->response_remove.push_back(std::move(name));
 }
 
 void Context::respond(uint16_t status, std::string body,
@@ -20,6 +58,62 @@ void Context::respond(uint16_t status, std::string body,
   edits_->local.status = status;
   edits_->local.body = std::move(body);
   edits_->local.headers = std::move(headers);
+}
+
+void Context::respond_error(uint16_t status, std::string_view message,
+                            std::vector<std::pair<std::string, std::string>> headers) {
+  // The same shape as the gateway's own errors (http/local_response.cpp).
+  std::string body = "{\"error\":\"";
+  http::append_json_escaped(body, message);
+  body += "\",\"request_id\":\"";
+  body.append(request_id());  // [A-Za-z0-9._-] only: nothing to escape
+  body += "\"}\n";
+  headers.emplace_back("content-type", "application/json");
+  respond(status, std::move(body), std::move(headers));
+}
+
+std::string_view Context::request_id() const noexcept {
+  return {edits_->request_id, edits_->request_id_len};
+}
+
+bool Context::set_request_id(std::string_view id) noexcept {
+  if (id.empty() || id.size() > kMaxRequestIdBytes) return false;
+  if (!std::all_of(id.begin(), id.end(), id_char)) return false;
+  std::memcpy(edits_->request_id, id.data(), id.size());
+  edits_->request_id_len = static_cast<uint8_t>(id.size());
+  edits_->request_id_changed = true;
+  return true;
+}
+
+std::string_view Context::client_ip() const noexcept {
+  if (edits_->client_ip_len) return {edits_->client_ip, edits_->client_ip_len};
+  return req_->client_ip;
+}
+
+bool Context::set_client_ip(std::string_view ip) noexcept {
+  if (ip.empty() || ip.size() >= sizeof edits_->client_ip) return false;
+  std::memcpy(edits_->client_ip, ip.data(), ip.size());
+  edits_->client_ip_len = static_cast<uint8_t>(ip.size());
+  return true;
+}
+
+bool Context::set_value(std::string_view key, std::string_view value) {
+  if (key.empty() || key.size() > kMaxKeyBytes || value.size() > kMaxValueBytes) return false;
+  for (auto& kv : edits_->values) {
+    if (kv.first == key) {
+      kv.second.assign(value);
+      return true;
+    }
+  }
+  if (edits_->values.size() >= kMaxValues) return false;
+  edits_->values.emplace_back(std::string(key), std::string(value));
+  return true;
+}
+
+std::string_view Context::value(std::string_view key) const noexcept {
+  for (const auto& kv : edits_->values)
+    if (kv.first == key) return kv.second;
+  return {};
 }
 
 }  // namespace weir

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "upstream/address.hpp"
+#include "upstream/health/availability_view.hpp"
+#include "upstream/lb/policy.hpp"
 #include "weir/upstream.hpp"
 
 namespace weir::upstream {
@@ -22,26 +24,38 @@ struct EndpointPool {
   UpstreamConnection* idle_head = nullptr;  // intrusive list through the connections
   uint32_t idle_count = 0;
   uint32_t open_count = 0;
+  // This worker's in-flight requests to the endpoint: points into the
+  // WorkerUpstream's `active` array, re-pointed when a reload rebuilds it (or
+  // at `orphan_active` once the endpoint was dropped), so an exchange that
+  // outlives a reload still decrements the live count.
+  uint32_t* active_slot = &orphan_active;
+  uint32_t orphan_active = 0;
   bool retired = false;  // dropped by a reload: connections close instead of pooling
 };
 
-// One worker's view of an upstream: its endpoint pools and its cursor.
+// What a consistent-hashing policy hashes from a request.
+struct HashKey {
+  enum class Kind : uint8_t { ip, path, header, cookie, query };
+  Kind kind = Kind::ip;
+  std::string name;  // header, cookie or query parameter name
+};
+
+// One worker's view of an upstream: its endpoint pools, its own copy of the
+// load-balancing policy and the requests it has in flight per endpoint.
 struct WorkerUpstream {
   std::string name;
-  Lb lb = Lb::round_robin;
   std::vector<std::shared_ptr<EndpointPool>> endpoints;
-  uint64_t cursor = 0;
+  std::unique_ptr<lb::Policy> policy;
+  std::vector<uint32_t> active;  // endpoint order; least_request reads it
+  const HashKey* hash_key = nullptr;  // set for ring_hash and maglev
+  health::AvailabilityView view{nullptr};  // health checks and ejections
 
-  EndpointPool* pick() noexcept {
-    if (endpoints.empty()) return nullptr;
-    uint64_t n = cursor++;
-    if (lb == Lb::random) {
-      uint64_t z = n * 0x9e3779b97f4a7c15ULL + reinterpret_cast<uintptr_t>(this);
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-      n = z ^ (z >> 31);
-    }
-    return endpoints[n % endpoints.size()].get();
+  // The index of the endpoint for a request whose key hashes to `hash`, or
+  // lb::kNone when none is available (and the panic mode is fail).
+  uint32_t pick(uint64_t hash, uint64_t now_ms) noexcept {
+    uint32_t i = policy->pick(
+        {.hash = hash, .active = active.data(), .available = view.refresh(now_ms)});
+    return i < endpoints.size() ? i : lb::kNone;
   }
 };
 

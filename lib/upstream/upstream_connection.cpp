@@ -323,6 +323,10 @@ void UpstreamConnection::close() noexcept {
   state_ = State::closing;
   sink_ = nullptr;
   pool_->open_count--;
+  if (slot_owner_) {
+    slot_owner_->limits.release(breaker::Resource::connections);
+    slot_owner_.reset();
+  }
   timer_.stop();
   timer_.handle()->data = this;
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &on_closed);

@@ -15,6 +15,7 @@
 #include "core/lazy_timer.hpp"
 #include "core/out_queue.hpp"
 #include "http/head_fields.hpp"
+#include "upstream/breaker/circuit_breaker.hpp"
 #include "upstream/endpoint_pool.hpp"
 
 namespace weir::upstream {
@@ -84,6 +85,11 @@ class UpstreamConnection {
   // Closes at once; the sink is detached.
   void abort() noexcept;
   bool reused() const noexcept { return requests_ > 1; }
+  // Counts this connection against its upstream's circuit_breaker
+  // max_connections until it closes (the slot was taken by the caller).
+  void hold_connection_slot(std::shared_ptr<breaker::CircuitBreaker> owner) noexcept {
+    slot_owner_ = std::move(owner);
+  }
   bool response_complete() const noexcept { return complete_; }
   const std::string& address() const noexcept { return pool_->address; }
 
@@ -144,6 +150,7 @@ class UpstreamConnection {
   bool in_parse_ = false;
   bool deferred_pool_ = false;
   UpstreamError pending_error_ = UpstreamError::bad_response;
+  std::shared_ptr<breaker::CircuitBreaker> slot_owner_;
   UpstreamConnection* next_ = nullptr;  // idle list
   UpstreamConnection* prev_ = nullptr;
 };

@@ -266,6 +266,8 @@ static void test_null_arguments(void) {
   CHECK_STATUS(weir_gateway_create(cfg, len, NULL), WEIR_EINVAL);
   CHECK_STATUS(weir_gateway_create_from_file("weir.json", NULL), WEIR_EINVAL);
   CHECK_STATUS(weir_gateway_start(NULL), WEIR_EINVAL);
+  uint16_t bound = 0;
+  CHECK_STATUS(weir_gateway_listener_port(NULL, 0, &bound), WEIR_EINVAL);
   CHECK_STATUS(weir_gateway_attach(NULL, &loop), WEIR_EINVAL);
   CHECK_STATUS(weir_gateway_attach(NULL, NULL), WEIR_EINVAL);
   CHECK_STATUS(weir_gateway_reload(NULL, cfg, len), WEIR_EINVAL);
@@ -368,6 +370,12 @@ static void test_life_cycle(void) {
 
   CHECK(http_get(port, "/capi", buf, sizeof buf) == 200);
   CHECK(strstr(buf, "origin-a") != NULL);
+
+  uint16_t bound = 0;
+  CHECK_STATUS(weir_gateway_listener_port(gw, 0, &bound), WEIR_OK);
+  CHECK(bound == port);
+  CHECK_STATUS(weir_gateway_listener_port(gw, 1, &bound), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_listener_port(gw, 0, NULL), WEIR_EINVAL);
 
   CHECK_STATUS(weir_gateway_start(gw), WEIR_ESTATE);
   CHECK(weir_gateway_last_error(gw)[0] != '\0');

@@ -85,6 +85,19 @@ func (g *Gateway) Shutdown(ctx context.Context) error {
 	})
 }
 
+// Port returns the port listener index (in configuration order) is bound to
+// once the gateway runs; with "port": 0 the kernel chose it.
+func (g *Gateway) Port(index int) (int, error) {
+	var port C.uint16_t
+	err := g.call("port", func(h *C.weir_gateway_t) C.weir_status {
+		if index < 0 {
+			return C.WEIR_EINVAL
+		}
+		return C.weir_gateway_listener_port(h, C.size_t(index), &port)
+	})
+	return int(port), err
+}
+
 // Close frees the gateway, stopping it first without a drain if it is
 // running. Calling it again does nothing; other methods then return an
 // error that is ErrState. It returns nil; the error is there for io.Closer.

@@ -540,3 +540,49 @@ func TestCyclesDoNotLeakFDs(t *testing.T) {
 		t.Fatalf("open fds: %d before, %d after the cycles", before, now)
 	}
 }
+
+func TestPortZeroIsReadBack(t *testing.T) {
+	up := startUpstream(t, "upstream-p")
+	gw, err := weir.New(configFor(0, up.port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gw.Close()
+	if _, err := gw.Port(0); !errors.Is(err, weir.ErrState) {
+		t.Fatalf("Port before Start: %v, want ErrState", err)
+	}
+	if err := gw.Start(); err != nil {
+		t.Fatal(err)
+	}
+	port, err := gw.Port(0)
+	if err != nil || port <= 0 {
+		t.Fatalf("Port(0) = %d, %v", port, err)
+	}
+	if body := mustGet(t, port, "/p"); body != "upstream-p GET /p" {
+		t.Fatalf("through the kernel-chosen port: %q", body)
+	}
+	if _, err := gw.Port(1); !errors.Is(err, weir.ErrInvalid) {
+		t.Fatalf("Port(1) with one listener: %v, want ErrInvalid", err)
+	}
+}
+
+func TestSetEndpointsMovesTraffic(t *testing.T) {
+	a, b := startUpstream(t, "upstream-a"), startUpstream(t, "upstream-b")
+	gw, port := startedGateway(t, a.port)
+	if body := mustGet(t, port, "/x"); body != "upstream-a GET /x" {
+		t.Fatalf("before: %q", body)
+	}
+	if err := gw.SetEndpoints("o", []weir.Endpoint{{Address: fmt.Sprintf("127.0.0.1:%d", b.port), Weight: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if !eventually(5*time.Second, func() bool { _, body, _ := get(port, "/y"); return strings.HasPrefix(body, "upstream-b") }) {
+		t.Fatal("requests never reached the new endpoint")
+	}
+	err := gw.SetEndpoints("missing", []weir.Endpoint{{Address: "127.0.0.1:1", Weight: 1}})
+	if !errors.Is(err, weir.ErrInvalid) || !strings.Contains(err.Error(), "unknown upstream") {
+		t.Fatalf("unknown upstream: %v", err)
+	}
+	if err := gw.SetEndpoints("o", nil); !errors.Is(err, weir.ErrInvalid) {
+		t.Fatalf("empty list: %v", err)
+	}
+}

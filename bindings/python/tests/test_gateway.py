@@ -32,6 +32,18 @@ class ProxyTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertEqual(data, support.harness.pattern(0, 100000))
 
+    def test_port_is_read_back_only_when_running(self):
+        self.assertGreater(self.port, 0)
+        self.assertEqual(self.gw.port(0), self.port)
+        with self.assertRaises(weir.WeirError):
+            self.gw.port(1)  # one listener only
+        idle = weir.Gateway(support.config_for(self.origin.port, 0))
+        try:
+            with self.assertRaises(weir.StateError):
+                idle.port()
+        finally:
+            idle.close()
+
     def test_reload_moves_requests_to_another_origin(self):
         with support.Origin() as other:
             before = support.origin_requests(self.origin)
@@ -239,3 +251,59 @@ class LifeCycleTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class EndpointChangesTest(unittest.TestCase):
+    """Endpoints added and removed while requests flow: none is lost or
+    answered twice."""
+
+    def test_swap_endpoints_under_load(self):
+        with support.Origin() as a, support.Origin() as b:
+            gw, port = support.started_gateway(a.port)
+            self.addCleanup(gw.close)
+            results, errors = [], []
+            stop = threading.Event()
+
+            def client():
+                while not stop.is_set() and len(results) < 3000:
+                    try:
+                        status, _ = support.get(port, "/echo/load")
+                        results.append(status)
+                    except Exception as e:  # noqa: BLE001 - every failure is reported below
+                        errors.append(repr(e))
+
+            threads = [threading.Thread(target=client) for _ in range(3)]
+            before = support.origin_requests(a) + support.origin_requests(b)
+            for t in threads:
+                t.start()
+            addr = lambda o: f"127.0.0.1:{o.port}"  # noqa: E731
+            deadline = time.monotonic() + 3
+            flips = 0
+            while time.monotonic() < deadline:
+                gw.set_endpoints("o", [addr(b)] if flips % 2 == 0 else [(addr(a), 2), (addr(b), 1)])
+                flips += 1
+                time.sleep(0.05)
+            stop.set()
+            for t in threads:
+                t.join(10)
+            self.assertEqual(errors, [])
+            self.assertGreater(len(results), 50)
+            self.assertEqual(set(results), {200})
+            served = support.origin_requests(a) + support.origin_requests(b) - before
+            self.assertEqual(served, len(results), "every request reached an origin exactly once")
+            self.assertGreater(support.origin_requests(b), 0)
+
+    def test_bad_changes_are_refused(self):
+        with support.Origin() as a:
+            gw, _ = support.started_gateway(a.port)
+            self.addCleanup(gw.close)
+            with self.assertRaises(weir.WeirError) as e:
+                gw.set_endpoints("nope", [f"127.0.0.1:{a.port}"])
+            self.assertIn("unknown upstream", e.exception.message)
+            with self.assertRaises(weir.WeirError):
+                gw.set_endpoints("o", [])
+            with self.assertRaises(weir.WeirError) as e:
+                gw.set_endpoints("o", ["not an address"])
+            self.assertIn("address", e.exception.message)
+            status, _ = support.get(gw.port(), "/echo/still")
+            self.assertEqual(status, 200)

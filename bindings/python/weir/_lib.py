@@ -20,6 +20,11 @@ class GatewayHandle(ctypes.Structure):
 
 GatewayPtr = ctypes.POINTER(GatewayHandle)
 
+
+class Endpoint(ctypes.Structure):
+    """weir_endpoint: an address and a weight."""
+    _fields_ = [("address", ctypes.c_char_p), ("weight", ctypes.c_uint32)]
+
 # The C enum weir_status is an int.
 _status = ctypes.c_int
 
@@ -34,6 +39,10 @@ _SIGNATURES = {
     "weir_gateway_reload": (_status, [GatewayPtr, ctypes.c_char_p, ctypes.c_size_t]),
     "weir_gateway_stop": (_status, [GatewayPtr, ctypes.c_uint32]),
     "weir_gateway_destroy": (None, [GatewayPtr]),
+    "weir_gateway_set_endpoints": (_status, [GatewayPtr, ctypes.c_char_p,
+                                            ctypes.POINTER(Endpoint), ctypes.c_size_t]),
+    "weir_gateway_listener_port": (_status, [GatewayPtr, ctypes.c_size_t,
+                                            ctypes.POINTER(ctypes.c_uint16)]),
     "weir_gateway_last_error": (ctypes.c_char_p, [GatewayPtr]),
     "weir_status_str": (ctypes.c_char_p, [_status]),
     "weir_version": (ctypes.c_char_p, []),

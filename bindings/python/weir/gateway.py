@@ -5,7 +5,7 @@ import json
 import os
 import threading
 
-from ._lib import GatewayPtr, lib
+from ._lib import Endpoint, GatewayPtr, lib
 from .errors import Status, StateError, error_for
 
 DEFAULT_DRAIN_MS = 5000
@@ -92,6 +92,36 @@ class Gateway:
         if not 0 <= drain_ms <= _MAX_DRAIN_MS:
             raise ValueError(f"drain_ms must be in [0, {_MAX_DRAIN_MS}]")
         self._call(lib.weir_gateway_stop, drain_ms)
+
+    def set_endpoints(self, upstream, endpoints):
+        """Replaces an upstream's endpoints while running: `endpoints` is a
+        list of "host:port" strings or (address, weight) pairs. Requests in
+        flight finish where they are; removed endpoints drain."""
+        pairs = [(e, 1) if isinstance(e, str) else (e[0], e[1]) for e in endpoints]
+        arr = (Endpoint * max(1, len(pairs)))()
+        for i, (address, weight) in enumerate(pairs):
+            if not isinstance(address, str) or isinstance(weight, bool) or not isinstance(weight, int):
+                raise TypeError("endpoints are 'host:port' strings or (address, weight) pairs")
+            if not 0 <= weight <= 0xFFFFFFFF:
+                raise ValueError("weight out of range")
+            arr[i].address = address.encode()
+            arr[i].weight = weight
+        self._call(lib.weir_gateway_set_endpoints, upstream.encode(), arr, len(pairs))
+
+    def port(self, index=0):
+        """The port listener `index` is bound to once started; with "port": 0
+        in the configuration the kernel chose it. StateError before start,
+        InvalidArgumentError-like WeirError for an unknown listener."""
+        if isinstance(index, bool) or not isinstance(index, int) or index < 0:
+            raise TypeError("index must be a non-negative int")
+        out = ctypes.c_uint16()
+        with self._lock:
+            if self._handle is None:
+                raise StateError(Status.ESTATE, "the gateway is closed")
+            status = lib.weir_gateway_listener_port(self._handle, index, ctypes.byref(out))
+        if status != Status.OK:
+            raise error_for(status, f"no bound port for listener {index}")
+        return out.value
 
     def close(self):
         """Frees the gateway, stopping it first without draining if it runs.

@@ -66,8 +66,8 @@ const Case kShape[] = {
      "upstreams.u.endpoints[0].address: required"},
     {R"({"upstreams": {"u": {"endpoints": [{"address": "h:1", "weight": 0.5}]}}})",
      "upstreams.u.endpoints[0].weight: expected a non-negative integer"},
-    {R"({"upstreams": {"u": {"endpoints": [{"address": "h:1"}], "hash_key": "ip"}}})",
-     "upstreams.u.hash_key: unknown key"},
+    {R"({"upstreams": {"u": {"endpoints": [{"address": "h:1"}], "hash_by": "ip"}}})",
+     "upstreams.u.hash_by: unknown key"},
     {R"({"routes": {}})", "routes: expected an array"},
     {R"({"routes": [{"upstream": "users", "frobnicate": 1}, {}]})",
      "routes[0].frobnicate: unknown key"},
@@ -101,9 +101,8 @@ INSTANTIATE_TEST_SUITE_P(Shape, ConfigError, testing::ValuesIn(kShape));
 
 const Case kListeners[] = {
     {R"({"listeners": []})", "listeners: at least one listener is required"},
-    {R"({"listeners": [{"port": 0}]})", "listeners[0].port: must be 1..65535"},
-    {R"({"listeners": [{"port": 65536}]})", "listeners[0].port: must be 1..65535"},
-    {R"({"listeners": [{"port": -80}]})", "listeners[0].port: must be 1..65535"},
+    {R"({"listeners": [{"port": 65536}]})", "listeners[0].port: must be 0..65535"},
+    {R"({"listeners": [{"port": -80}]})", "listeners[0].port: must be 0..65535"},
     {R"({"listeners": [{"port": 80.5}]})", "listeners[0].port: expected a non-negative integer"},
     {R"({"listeners": [{"port": 80, "address": "localhost"}]})",
      "listeners[0].address: expected an IPv4 or IPv6 address"},
@@ -163,12 +162,15 @@ const Case kUpstreams[] = {
      "upstreams.users.endpoints[0].weight: must be 1..10000"},
     {R"({"upstreams": {"users": {"endpoints": [{"address": "h:1"}, {"address": "h:1"}]}}})",
      "upstreams.users.endpoints[1].address: duplicate endpoint \"h:1\" (use weight)"},
-    {R"({"upstreams": {"users": {"endpoints": [{"address": "h:1"}], "lb": "maglev"}}})",
-     "upstreams.users.lb: \"maglev\" is not supported yet"},
-    {R"({"upstreams": {"users": {"endpoints": [{"address": "h:1"}], "lb": "least_request"}}})",
-     "upstreams.users.lb: \"least_request\" is not supported yet"},
     {R"({"upstreams": {"users": {"endpoints": [{"address": "h:1"}], "lb": "fastest"}}})",
-     "upstreams.users.lb: unknown policy \"fastest\" (expected \"round_robin\" or \"random\")"},
+     "upstreams.users.lb: unknown policy \"fastest\" (expected round_robin, "
+     "weighted_round_robin, least_request, random, ring_hash or maglev)"},
+    {R"({"upstreams": {"users": {"endpoints": [{"address": "h:1"}], "hash_key": "header:"}}})",
+     "upstreams.users.hash_key: expected \"ip\", \"path\", \"header:NAME\", \"cookie:NAME\" or "
+     "\"query:NAME\""},
+    {R"({"upstreams": {"users": {"endpoints": [{"address": "h:1"}], "hash_key": "body:x"}}})",
+     "upstreams.users.hash_key: expected \"ip\", \"path\", \"header:NAME\", \"cookie:NAME\" or "
+     "\"query:NAME\""},
     {R"({"upstreams": {"users": {"endpoints": [{"address": "h:1"}], "connect_timeout_ms": 0}}})",
      "upstreams.users.connect_timeout_ms: must be at least 1"},
     {R"({"upstreams": {"users": {"endpoints": [{"address": "h:1"}], "idle_timeout_ms": 0}}})",

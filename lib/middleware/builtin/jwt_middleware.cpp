@@ -1,0 +1,116 @@
+// jwt: the request must carry a valid JSON Web Token as a Bearer token
+// (RFC 6750 section 2.1); weir::jwt::Verifier (jwt/, docs/jwt.md) checks it.
+// A verified token's claims stay with the exchange (rate_limit claim:NAME
+// keys read them), its `sub` becomes the "consumer" value, and
+// forward_claims copies claims into request headers. Those headers are
+// always removed from what the client sent first, so a client cannot pass a
+// claim of its own making to the upstream.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/key_path.hpp"
+#include "config/object_reader.hpp"
+#include "http/local_response.hpp"
+#include "middleware/builtin/builtins.hpp"
+#include "middleware/builtin/jwt/verifier.hpp"
+#include "middleware/options.hpp"
+
+namespace weir::mw {
+
+namespace {
+
+// Forwarded claim values are bounded like other values of the exchange.
+constexpr size_t kMaxForwardedValue = Context::kMaxValueBytes;
+
+struct Spec {
+  std::shared_ptr<const jwt::Verifier> verifier;
+  StringPairs forward;  // claim -> header (lower case)
+};
+
+// The token of "Bearer <token>": the scheme in any case, then one or more
+// spaces, then a b64token (RFC 6750 section 2.1); "" when there is none.
+std::string_view bearer_token(std::string_view auth) {
+  if (auth.size() < 8 || !iequals(auth.substr(0, 6), "bearer") || auth[6] != ' ') return {};
+  std::string_view t = auth.substr(7);
+  while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+  for (char c : t) {
+    bool b64 = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
+    if (!b64) return {};
+  }
+  return t;
+}
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+MiddlewareResult make_jwt(std::string_view json) {
+  Options o(json, {"type", "name", "algorithms", "secret", "public_key_file", "jwks_file", "issuer",
+                   "audience", "leeway_ms", "cache_entries", "forward_claims"});
+  config::ObjectReader& r = o.reader();
+  jwt::VerifierOptions vo;
+  require(r, "algorithms");
+  read_strings(r, "algorithms", vo.algorithms);
+  r.read("secret", vo.secret);
+  r.read("public_key_file", vo.public_key_file);
+  r.read("jwks_file", vo.jwks_file);
+  r.read("issuer", vo.issuer);
+  if (const picojson::value* a = r.get("audience"); a && a->is<std::string>())
+    vo.audience.push_back(a->get<std::string>());
+  else
+    read_strings(r, "audience", vo.audience);
+  r.read("leeway_ms", vo.leeway_ms);
+  uint64_t cache = vo.cache_entries;
+  r.read("cache_entries", cache);
+  vo.cache_entries = static_cast<size_t>(cache);
+  auto spec = std::make_shared<Spec>();
+  read_string_map(r, "forward_claims", spec->forward);
+  for (auto& [claim, header] : spec->forward) {
+    if (!r.ok()) break;
+    if (!valid_field_name(header))
+      r.adopt(config::path_error(config::member_path(r.path_of("forward_claims"), claim),
+                                 "not a header name"));
+    header = config::ascii_lowered(std::move(header));
+  }
+  if (!o.ok()) return failure(o.error());
+  auto v = jwt::Verifier::create(vo);
+  if (!v.ok()) return failure(v.error);  // already "option: message"
+  spec->verifier = std::move(v.value);
+
+  MiddlewareResult res;
+  res.middleware.on_request = [spec](Context& ctx) {
+    for (const auto& [claim, header] : spec->forward) ctx.remove_request_header(header);
+    std::string_view token = bearer_token(ctx.request().header("authorization"));
+    if (token.empty()) {
+      // No credentials: no error code (RFC 6750 section 3.1).
+      ctx.respond_error(401, "missing bearer token", {{"www-authenticate", "Bearer realm=\"weir\""}});
+      return;
+    }
+    jwt::VerifyResult vr = spec->verifier->verify(token, now_ms());
+    if (!vr.ok()) {
+      std::string challenge = "Bearer realm=\"weir\", error=\"invalid_token\", error_description=\"";
+      challenge += vr.message;  // fixed text without quotes, never from the token
+      challenge += '"';
+      ctx.respond_error(401, "invalid token", {{"www-authenticate", std::move(challenge)}});
+      return;
+    }
+    const jwt::Claims& claims = *vr.claims;
+    if (const std::string* sub = claims.text("sub")) ctx.set_value("consumer", *sub);
+    for (const auto& [claim, header] : spec->forward) {
+      const std::string* value = claims.text(claim);
+      // A claim that would split or re-frame the request is not forwarded.
+      if (value && value->size() <= kMaxForwardedValue && http::is_safe_field(header, *value))
+        ctx.set_request_header(header, *value);
+    }
+    ctx.edits()->claims = std::shared_ptr<const void>(vr.claims, vr.claims.get());
+  };
+  return res;
+}
+
+}  // namespace weir::mw

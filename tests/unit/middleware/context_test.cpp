@@ -1,0 +1,73 @@
+// The Context: header edits, request ids, values and their bounds.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "weir/middleware.hpp"
+
+namespace {
+
+struct Fixture : ::testing::Test {
+  weir::Request req;
+  weir::Context::Edits edits;
+  weir::Context ctx{&req, &edits};
+};
+
+TEST_F(Fixture, SetReplacesAddAppendsRemoveDrops) {
+  ctx.add_request_header("x-a", "1");
+  ctx.set_request_header("X-A", "2");
+  ASSERT_EQ(edits.request_set.size(), 1u);
+  EXPECT_TRUE(edits.request_add.empty());
+  ctx.remove_request_header("x-a");
+  EXPECT_TRUE(edits.request_set.empty());
+  ctx.add_response_header("vary", "Origin");
+  ctx.set_response_header("x-b", "1");
+  ctx.set_response_header("x-b", "2");
+  ASSERT_EQ(edits.response_set.size(), 2u);
+  EXPECT_EQ(edits.response_set[1].second, "2");
+  ctx.remove_response_header("X-B");
+  ASSERT_EQ(edits.response_set.size(), 1u);
+  EXPECT_EQ(edits.response_set[0].first, "vary");
+}
+
+TEST_F(Fixture, RequestIdMustBeSafe) {
+  EXPECT_TRUE(ctx.set_request_id("a.B_c-9"));
+  EXPECT_EQ(ctx.request_id(), "a.B_c-9");
+  EXPECT_FALSE(ctx.set_request_id(""));
+  EXPECT_FALSE(ctx.set_request_id("a b"));
+  EXPECT_FALSE(ctx.set_request_id("a\r\nx: y"));
+  EXPECT_FALSE(ctx.set_request_id(std::string(129, 'a')));
+  EXPECT_TRUE(ctx.set_request_id(std::string(128, 'a')));
+  EXPECT_EQ(ctx.request_id().size(), 128u);
+}
+
+TEST_F(Fixture, ValuesAreBounded) {
+  EXPECT_TRUE(ctx.set_value("consumer", "alice"));
+  EXPECT_TRUE(ctx.set_value("consumer", "bob"));
+  EXPECT_EQ(ctx.value("consumer"), "bob");
+  EXPECT_EQ(ctx.value("missing"), "");
+  EXPECT_FALSE(ctx.set_value(std::string(65, 'k'), "v"));
+  EXPECT_FALSE(ctx.set_value("k", std::string(1025, 'v')));
+  for (size_t i = 1; i < weir::Context::kMaxValues; ++i)
+    EXPECT_TRUE(ctx.set_value("k" + std::to_string(i), "v"));
+  EXPECT_FALSE(ctx.set_value("one-too-many", "v"));
+  EXPECT_TRUE(ctx.set_value("consumer", "carol"));  // replacing needs no room
+}
+
+TEST_F(Fixture, ClientIpOverride) {
+  req.client_ip = "127.0.0.1";
+  EXPECT_EQ(ctx.client_ip(), "127.0.0.1");
+  EXPECT_TRUE(ctx.set_client_ip("10.0.0.1"));
+  EXPECT_EQ(ctx.client_ip(), "10.0.0.1");
+  EXPECT_FALSE(ctx.set_client_ip(std::string(46, '1')));
+}
+
+TEST_F(Fixture, RespondErrorIsTheGatewaysJsonShape) {
+  ctx.set_request_id("rid");
+  ctx.respond_error(401, "bad \"key\"", {{"www-authenticate", "ApiKey"}});
+  EXPECT_TRUE(edits.responded);
+  EXPECT_EQ(edits.local.status, 401);
+  EXPECT_EQ(edits.local.body, "{\"error\":\"bad \\\"key\\\"\",\"request_id\":\"rid\"}\n");
+}
+
+}  // namespace
