@@ -121,6 +121,8 @@ class OriginTest(unittest.TestCase):
                 for i in range(3):
                     c.send(req(b"/echo/%d" % i))
                     c.read_response()
+                # An earlier /stats probe may still be closing on the origin's side.
+                self.assertEqual(origin.wait_connections_open(lambda n: n == 1), 1)
                 self.assertEqual(origin.stats(), {"connections_accepted": 1, "connections_open": 1, "requests": 3})
 
     def test_idle_timeout_option(self):
