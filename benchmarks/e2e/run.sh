@@ -8,10 +8,14 @@
 #   nginx    1 worker, keep-alive reverse proxy (nginx.conf.in)
 #   haproxy  1 thread, mode http, keep-alive, http-reuse always (haproxy.cfg.in)
 # at each connection count in CONNS, then the memory each proxy spends on idle
-# keep-alive connections (idle_conns.py). See benchmarks/README.md for what
-# every number means.
+# keep-alive connections (idle_conns.py). Two more modes, not part of "all":
+#   balance     weir, nginx and HAProxy balancing round robin over ORIGINS
+#               origins (four by default), all on the load core
+#   middleware  weir alone: no middleware, then jwt + rate_limit + access_log,
+#               then each of the three alone (MW_VARIANTS)
+# See benchmarks/README.md for what every number means.
 #
-#   benchmarks/e2e/run.sh [all|throughput|idle]
+#   benchmarks/e2e/run.sh [all|throughput|idle|balance|middleware]
 #
 # Environment (defaults in brackets):
 #   DURATION      seconds of load per measurement [10]
@@ -20,6 +24,11 @@
 #   TARGETS       throughput targets [direct relay weir nginx haproxy]
 #   IDLE_TARGETS  idle-connection targets [weir nginx haproxy]
 #   IDLE_CONNS    idle connections per proxy [10000]
+#   BALANCE_TARGETS  balance targets [weir nginx haproxy]
+#   ORIGINS       origins behind the proxies in the balance mode [4]
+#   MW_VARIANTS   middleware rows, "+"-joined from jwt, rate_limit and
+#                 access_log, or "none" [none jwt+rate_limit+access_log jwt
+#                 rate_limit access_log]
 #   WEIR_GATEWAY  the gateway binary [build/examples/gateway/weir-gateway]
 #   PROXY_CPU     core the proxy is pinned to [0]
 #   LOAD_CPU      core wrk and the origin are pinned to [1]
@@ -39,6 +48,9 @@ CONNS=${CONNS:-50 500}
 TARGETS=${TARGETS:-direct relay weir nginx haproxy}
 IDLE_TARGETS=${IDLE_TARGETS:-weir nginx haproxy}
 IDLE_CONNS=${IDLE_CONNS:-10000}
+BALANCE_TARGETS=${BALANCE_TARGETS:-weir nginx haproxy}
+ORIGINS=${ORIGINS:-4}
+MW_VARIANTS=${MW_VARIANTS:-none jwt+rate_limit+access_log jwt rate_limit access_log}
 WEIR_GATEWAY=${WEIR_GATEWAY:-$ROOT/build/examples/gateway/weir-gateway}
 PROXY_CPU=${PROXY_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
@@ -52,8 +64,8 @@ CLK_TCK=$(getconf CLK_TCK)
 PRIO=()
 if [[ -n ${NICE:-} ]]; then PRIO=(nice -n "$NICE"); fi
 
-case $MODE in all | throughput | idle) ;; *)
-    echo "usage: $0 [all|throughput|idle]" >&2
+case $MODE in all | throughput | idle | balance | middleware) ;; *)
+    echo "usage: $0 [all|throughput|idle|balance|middleware]" >&2
     exit 2
     ;;
 esac
@@ -136,6 +148,32 @@ free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# Header lines wrk and the readiness probe send with every request (the
+# middleware mode's bearer token), as "Name: value" strings.
+REQ_HEADERS=()
+
+# http_head PORT [HEADER...]: one GET / with REQ_HEADERS or, when given, the
+# HEADERs instead; prints the response head without CRs. Fails when nothing
+# listens on PORT.
+http_head() {
+    local port=$1 line h
+    shift
+    local headers=("$@")
+    if ((!$#)); then headers=("${REQ_HEADERS[@]+"${REQ_HEADERS[@]}"}"); fi
+    { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 1
+    {
+        printf 'GET / HTTP/1.1\r\nHost: bench\r\n'
+        for h in "${headers[@]+"${headers[@]}"}"; do printf '%s\r\n' "$h"; done
+        printf '\r\n'
+    } >&3
+    while read -r -t 2 line <&3; do
+        line=${line%$'\r'}
+        [[ -n $line ]] || break
+        echo "$line"
+    done
+    exec 3<&- 3>&-
+}
+
 # ready PORT PID NAME: waits (at most 10 s) until PORT answers a GET with 200.
 ready() {
     local port=$1 pid=$2 name=$3 i line
@@ -145,13 +183,12 @@ ready() {
             cat "$TMP/$name.log" >&2
             return 1
         fi
-        if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
-            printf 'GET / HTTP/1.1\r\nHost: bench\r\n\r\n' >&3
-            line=""
-            read -r -t 2 line <&3 || true
-            exec 3<&- 3>&-
+        # Whole head first: a reader that stops early (head -n1) would make
+        # the pipeline fail under pipefail.
+        if line=$(http_head "$port") && [[ -n $line ]]; then
+            line=${line%%$'\n'*}
             if [[ $line == "HTTP/1.1 200"* ]]; then return 0; fi
-            note "$name answered '${line%$'\r'}', not 200"
+            note "$name answered '$line', not 200"
             return 1
         fi
         sleep 0.1
@@ -200,17 +237,57 @@ build_tools() {
     cc -O2 -o "$TMP/relay" "$HERE/relay.c"
 }
 
-start_origin() {
-    ORIGIN_PORT=$(free_port)
-    start origin "$LOAD_CPU" "$TMP/origin" "$ORIGIN_PORT"
-    ORIGIN_PID=$STARTED
-    ready "$ORIGIN_PORT" "$ORIGIN_PID" origin
+# start_origins N: N origins on the load core, on ports ORIGIN_PORTS (pids
+# ORIGIN_PIDS); ORIGIN_PORT is the first, the one direct and relay use.
+ORIGIN_PORTS=()
+ORIGIN_PIDS=()
+start_origins() {
+    local i port
+    for ((i = 1; i <= $1; i++)); do
+        port=$(free_port)
+        start "origin$i" "$LOAD_CPU" "$TMP/origin" "$port"
+        ORIGIN_PORTS+=("$port")
+        ORIGIN_PIDS+=("$STARTED")
+        ready "$port" "$STARTED" "origin$i"
+    done
+    ORIGIN_PORT=${ORIGIN_PORTS[0]}
 }
 
-# fill TEMPLATE OUT PORT: writes a config with its placeholders filled in.
+origin_ticks() {
+    local pid total=0
+    for pid in "${ORIGIN_PIDS[@]}"; do total=$((total + $(cpu_ticks "$pid"))); done
+    echo "$total"
+}
+
+# The weir config's top-level "middleware" member with its trailing comma,
+# or nothing (then the gateway runs no middleware at all).
+WEIR_MIDDLEWARE=""
+
+# fill TEMPLATE OUT PORT: writes a config with its placeholders filled in;
+# @UPSTREAM_SERVERS@ becomes the list of origins in the template's syntax.
 fill() {
-    sed -e "s|@PORT@|$3|g" -e "s|@ORIGIN_PORT@|$ORIGIN_PORT|g" -e "s|@DIR@|$TMP|g" \
-        -e "s|@NOFILE@|$NOFILE|g" -e "s|@MAXCONN@|$MAXCONN|g" "$1" >"$2"
+    local port servers=() i=0 joined name=${1##*/}
+    for port in "${ORIGIN_PORTS[@]}"; do
+        i=$((i + 1))
+        case $name in
+        *nginx*) servers+=("server 127.0.0.1:$port;") ;;
+        *haproxy*) servers+=("server origin$i 127.0.0.1:$port") ;;
+        *weir*) servers+=("{ \"address\": \"127.0.0.1:$port\", \"weight\": 1 }") ;;
+        esac
+    done
+    case $name in
+    *nginx*) joined=$(printf '%s\n        ' "${servers[@]}") ;;
+    *haproxy*) joined=$(printf '%s\n    ' "${servers[@]}") ;;
+    *) joined=$(printf '%s,\n                                 ' "${servers[@]}") joined=${joined%,*} ;;
+    esac
+    python3 -c '
+import sys
+text = open(sys.argv[1]).read()
+pairs = sys.argv[3:]
+for key, value in zip(pairs[::2], pairs[1::2]):
+    text = text.replace("@" + key + "@", value)
+open(sys.argv[2], "w").write(text)' "$1" "$2" PORT "$3" DIR "$TMP" NOFILE "$NOFILE" \
+        MAXCONN "$MAXCONN" UPSTREAM_SERVERS "$joined" MIDDLEWARE "$WEIR_MIDDLEWARE"
 }
 
 have_target() {
@@ -253,7 +330,7 @@ start_proxy() {
         return 1
         ;;
     esac
-    PROXY_PID=$STARTED
+    PROXY_PID=$STARTED PROXY_NAME=$target
     ready "$PROXY_PORT" "$PROXY_PID" "$target"
 }
 
@@ -276,8 +353,28 @@ to_ms() {
 # proxy stops answering.
 load() {
     local conns=$1 secs=$2
+    local args=() h
+    for h in "${REQ_HEADERS[@]+"${REQ_HEADERS[@]}"}"; do args+=(-H "$h"); done
     run_job timeout $((secs + 30)) taskset -c "$LOAD_CPU" "${PRIO[@]+"${PRIO[@]}"}" \
-        wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s --latency "http://127.0.0.1:$PROXY_PORT/"
+        wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s --latency "${args[@]+"${args[@]}"}" \
+        "http://127.0.0.1:$PROXY_PORT/"
+}
+
+# ACCESS_LOG: a file the proxy logs one line per request to, or empty.
+ACCESS_LOG=""
+
+# log_lines: the lines in ACCESS_LOG once its writer has caught up (the count
+# has not changed for 0.3 s; at most 5 s).
+log_lines() {
+    local n m i
+    n=$(wc -l <"$ACCESS_LOG" 2>/dev/null || echo 0)
+    for ((i = 0; i < 50; i++)); do
+        sleep 0.1
+        m=$(wc -l <"$ACCESS_LOG" 2>/dev/null || echo 0)
+        if ((m == n && i >= 2)); then break; fi
+        n=$m
+    done
+    echo "$n"
 }
 
 # core_busy_ticks CPU: busy ticks (user, nice, system, irq, softirq, steal)
@@ -300,20 +397,32 @@ children_ticks() {
 
 tree_ticks_or_zero() { if [[ -n $1 ]]; then cpu_ticks "$1"; else echo 0; fi; }
 
-# measure TARGET CONNS: one row of the throughput table into $TMP/throughput.tsv
+# measure LABEL CONNS: one row of a throughput table into $ROWS; with an
+# ACCESS_LOG, also the lines logged during the measured run.
+ROWS=""
 measure() {
     local target=$1 conns=$2
     local out=$TMP/wrk-$target-$conns.txt
     local p0 p1 o0 o1 w0 w1 x0 x1 y0 y1 requests rps p50 p99 errors ticks rss other
+    local l0=0 logged=-
     load "$conns" "$WARMUP" >/dev/null || note "$target c=$conns: warm-up load failed"
-    p0=$(tree_ticks_or_zero "$PROXY_PID") o0=$(cpu_ticks "$ORIGIN_PID")
+    if [[ -n $ACCESS_LOG ]]; then l0=$(log_lines); fi
+    local each0=() each=() i
+    for i in "${ORIGIN_PIDS[@]}"; do each0+=("$(cpu_ticks "$i")"); done
+    p0=$(tree_ticks_or_zero "$PROXY_PID") o0=$(origin_ticks)
     children_ticks
     w0=$CHILD_TICKS x0=$(core_busy_ticks "$PROXY_CPU") y0=$(core_busy_ticks "$LOAD_CPU")
     load "$conns" "$DURATION" >"$out" || note "$target c=$conns: wrk failed or timed out"
     x1=$(core_busy_ticks "$PROXY_CPU") y1=$(core_busy_ticks "$LOAD_CPU")
     children_ticks
     w1=$CHILD_TICKS
-    p1=$(tree_ticks_or_zero "$PROXY_PID") o1=$(cpu_ticks "$ORIGIN_PID")
+    p1=$(tree_ticks_or_zero "$PROXY_PID") o1=$(origin_ticks)
+    if [[ -n $ACCESS_LOG ]]; then logged=$(($(log_lines) - l0)); fi
+    # With several origins, how the load was spread: each one's CPU ticks.
+    if ((${#ORIGIN_PIDS[@]} > 1)); then
+        for i in "${!ORIGIN_PIDS[@]}"; do each+=($(($(cpu_ticks "${ORIGIN_PIDS[i]}") - each0[i]))); done
+        note "$target c=$conns: origin CPU ticks ${each[*]}"
+    fi
     # Whatever else ran on each core meanwhile (other processes, kernel work
     # outside these processes), as "proxy core/load core": when it is large,
     # the row's req/s and latency are not trustworthy.
@@ -328,7 +437,7 @@ measure() {
                             /Non-2xx/ {n += $NF} END {print n + 0}' "$out")
     if [[ -n $PROXY_PID ]] && ! kill -0 "$PROXY_PID" 2>/dev/null; then
         note "$target exited during the run; its log:"
-        cat "$TMP/$target.log" >&2
+        cat "$TMP/$PROXY_NAME.log" >&2
     fi
     if [[ -n $PROXY_PID ]]; then
         ticks=$((p1 - p0))
@@ -336,10 +445,14 @@ measure() {
     else
         ticks=- rss=-
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$conns" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$target" "$conns" \
         "${requests:-0}" "${rps:-0}" "$p50" "$p99" "$ticks" "$CLK_TCK" "$rss" "$errors" \
-        "$other" "$DURATION" >>"$TMP/throughput.tsv"
-    note "$target c=$conns: ${rps:-0} req/s, p50 ${p50} ms, p99 ${p99} ms, errors $errors"
+        "$other" "$DURATION" "$logged" >>"$ROWS"
+    note "$target c=$conns: ${rps:-0} req/s, p50 ${p50} ms, p99 ${p99} ms, errors $errors${ACCESS_LOG:+, logged $logged}"
+    if ((errors)); then note "$target c=$conns: $errors errors or non-2xx answers: the row is not valid"; fi
+    if [[ $logged != - ]] && ((logged < ${requests:-0})); then
+        note "$target c=$conns: the access log has $((${requests:-0} - logged)) lines fewer than the requests wrk completed"
+    fi
 }
 
 # set_capacity N: connections the proxies are configured for (nginx's
@@ -349,11 +462,15 @@ set_capacity() {
     if ((2 * MAXCONN + 14 > NOFILE)); then MAXCONN=$(((NOFILE - 14) / 2)); fi
 }
 
-run_throughput() {
+# run_rows TSV TARGET...: a fresh proxy per target and connection count,
+# one measured row each into TSV.
+run_rows() {
     local target conns
+    ROWS=$1
+    shift
     set_capacity 4096
-    : >"$TMP/throughput.tsv"
-    for target in $TARGETS; do
+    : >"$ROWS"
+    for target in "$@"; do
         have_target "$target" || continue
         for conns in $CONNS; do
             # A fresh proxy per row, so that peak RSS belongs to that row.
@@ -365,11 +482,116 @@ run_throughput() {
             stop_proxy
         done
     done
+}
+
+run_throughput() {
+    # Words of TARGETS are the targets.
+    # shellcheck disable=SC2086
+    run_rows "$TMP/throughput.tsv" $TARGETS
     echo
     echo "Throughput: ${DURATION} s per row, wrk -t1, keep-alive; proxy on core $PROXY_CPU," \
         "wrk and origin on core $LOAD_CPU${NICE:+, all at nice $NICE}."
     echo
     python3 "$HERE/table.py" throughput "$TMP/throughput.tsv"
+}
+
+run_balance() {
+    # shellcheck disable=SC2086
+    run_rows "$TMP/balance.tsv" $BALANCE_TARGETS
+    echo
+    echo "Balancing round robin over ${#ORIGIN_PORTS[@]} origins: ${DURATION} s per row, wrk -t1," \
+        "keep-alive; proxy on core $PROXY_CPU, wrk and the origins on core $LOAD_CPU${NICE:+, all at nice $NICE}."
+    echo
+    python3 "$HERE/table.py" throughput "$TMP/balance.tsv"
+}
+
+# The middleware mode's JWT: HS256 over {"sub": "bench", "exp": in a day},
+# signed with JWT_SECRET (34 bytes; HS256 requires at least 32).
+JWT_SECRET=weir-benchmark-secret-0123456789ab
+make_jwt() {
+    python3 -c '
+import base64, hashlib, hmac, json, sys, time
+def b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+body = b64(json.dumps({"sub": "bench", "exp": int(time.time()) + 86400}).encode())
+mac = hmac.new(sys.argv[1].encode(), (head + "." + body).encode(), hashlib.sha256).digest()
+print(head + "." + body + "." + b64(mac))' "$JWT_SECRET"
+}
+
+# middleware_json VARIANT LOG: the config's "middleware" member for a
+# "+"-joined VARIANT, or nothing for "none". The rate is far above what one
+# core can serve, so the limiter counts every request and refuses none. It
+# keys on the token's sub claim; without jwt there are no claims (a key that
+# lacks a part limits nothing), so alone it keys on the client address.
+middleware_json() {
+    local part entries=() key=ip
+    [[ $1 == none ]] && return 0
+    if [[ $1 == *jwt* ]]; then key=claim:sub; fi
+    for part in ${1//+/ }; do
+        case $part in
+        jwt) entries+=("{ \"type\": \"jwt\", \"algorithms\": [\"HS256\"], \"secret\": \"$JWT_SECRET\" }") ;;
+        rate_limit) entries+=("{ \"type\": \"rate_limit\", \"key\": \"$key\", \"rate_per_s\": 10000000 }") ;;
+        access_log) entries+=("{ \"type\": \"access_log\", \"path\": \"$2\" }") ;;
+        *)
+            note "unknown middleware $part in MW_VARIANTS"
+            return 1
+            ;;
+        esac
+    done
+    local IFS=,
+    echo "\"middleware\": [ ${entries[*]} ],"
+}
+
+# check_middleware VARIANT: the gateway really runs what VARIANT names: a
+# request without the token is refused (jwt), a request with it carries the
+# limiter's RateLimit-Limit header (rate_limit).
+check_middleware() {
+    local head
+    if [[ $1 == *jwt* ]]; then
+        head=$(http_head "$PROXY_PORT" "X-Probe: no-token")
+        head=${head%%$'\n'*}
+        [[ $head == "HTTP/1.1 401"* ]] || {
+            note "$1: a request without a token got '$head', not 401"
+            return 1
+        }
+    fi
+    if [[ $1 == *rate_limit* ]]; then
+        head=$(http_head "$PROXY_PORT")
+        grep -qi '^ratelimit-limit:' <<<"$head" || {
+            note "$1: no RateLimit-Limit header on the response"
+            return 1
+        }
+    fi
+}
+
+run_middleware() {
+    local variant conns
+    ROWS=$TMP/middleware.tsv
+    set_capacity 4096
+    : >"$ROWS"
+    # Every row sends the same bytes: the token also goes to the rows that
+    # do not check it.
+    REQ_HEADERS=("Authorization: Bearer $(make_jwt)")
+    for conns in $CONNS; do
+        for variant in $MW_VARIANTS; do
+            ACCESS_LOG=""
+            if [[ $variant == *access_log* ]]; then ACCESS_LOG=$TMP/access-$variant-$conns.log; fi
+            WEIR_MIDDLEWARE=$(middleware_json "$variant" "$ACCESS_LOG") || continue
+            start_proxy weir || {
+                note "weir with $variant did not start; row skipped"
+                continue
+            }
+            if check_middleware "$variant"; then measure "$variant" "$conns"; fi
+            stop_proxy
+        done
+    done
+    ACCESS_LOG="" WEIR_MIDDLEWARE=""
+    echo
+    echo "Middleware: weir, ${DURATION} s per row, wrk -t1, keep-alive; proxy on core $PROXY_CPU," \
+        "wrk and origin on core $LOAD_CPU${NICE:+, all at nice $NICE}."
+    echo
+    python3 "$HERE/table.py" middleware "$ROWS"
 }
 
 run_idle() {
@@ -404,15 +626,25 @@ NOFILE=$(ulimit -n)
 # HAProxy needs two descriptors per connection it may hold (see
 # haproxy.cfg.in); fewer idle clients than asked keeps every proxy measured
 # at the same count, and KiB per connection hardly depends on the count.
-if [[ $MODE != throughput ]] && ((2 * (IDLE_CONNS + 900) + 14 > NOFILE)); then
+if [[ $MODE == all || $MODE == idle ]] && ((2 * (IDLE_CONNS + 900) + 14 > NOFILE)); then
     fit=$(((NOFILE - 14) / 2 - 900))
     fit=$((fit / 1000 * 1000))
     note "descriptor limit $NOFILE: $fit idle connections instead of $IDLE_CONNS"
     IDLE_CONNS=$fit
 fi
+# The middleware mode measures weir alone.
+if [[ $MODE == middleware ]] && ! have_target weir; then exit 1; fi
 TMP=$(mktemp -d /tmp/weir-e2e.XXXXXX)
 build_tools
-start_origin
-note "origin on 127.0.0.1:$ORIGIN_PORT; $(nproc) cores; kernel $(uname -r); load average $(cut -d" " -f1-3 /proc/loadavg)"
-if [[ $MODE == all || $MODE == throughput ]]; then run_throughput; fi
-if [[ $MODE == all || $MODE == idle ]]; then run_idle; fi
+if [[ $MODE == balance ]]; then start_origins "$ORIGINS"; else start_origins 1; fi
+note "origins on 127.0.0.1:${ORIGIN_PORTS[*]}; $(nproc) cores; kernel $(uname -r); load average $(cut -d" " -f1-3 /proc/loadavg)"
+case $MODE in
+all)
+    run_throughput
+    run_idle
+    ;;
+throughput) run_throughput ;;
+idle) run_idle ;;
+balance) run_balance ;;
+middleware) run_middleware ;;
+esac

@@ -4,14 +4,19 @@ benchmarks/README.md shows.
 
   table.py throughput ROWS.tsv   rows: target conns requests rps p50_ms p99_ms
                                        cpu_ticks clk_tck peak_rss_kib errors
-                                       other_ticks duration_s
-                                       (other_ticks: "PROXY_CORE/LOAD_CORE")
+                                       other_ticks duration_s logged_lines
+                                       (other_ticks: "PROXY_CORE/LOAD_CORE";
+                                       logged_lines "-" without an access log)
+  table.py middleware ROWS.tsv   the same rows, one per middleware variant
   table.py idle ROWS.tsv         rows: target count base_kib connected_kib
                                        requested_kib open_after
 
 Ratios are computed here, once every row exists: req/s against the origin
-measured directly at the same connection count, and proxy CPU per request
-against the better (lower) of nginx and HAProxy at the same connection count.
+measured directly at the same connection count (a column only when there are
+direct rows), and proxy CPU per request against the better (lower) of nginx
+and HAProxy at the same connection count. The middleware table compares each
+variant with the row without middleware ("none") at the same connection
+count.
 """
 import sys
 
@@ -29,10 +34,10 @@ def fmt(value, spec, missing="—"):
     return missing if value is None else format(value, spec)
 
 
-def throughput(rows):
+def parse(rows):
     parsed = []
     for (target, conns, requests, rps, p50, p99, ticks, clk_tck, rss, errors,
-         other, duration) in rows:
+         other, duration, logged) in rows:
         requests = int(requests)
         # CPU time on each benchmark core that neither the proxy, the origin
         # nor wrk used, as the share of that core kept busy by others.
@@ -43,8 +48,13 @@ def throughput(rows):
             cpu_us = int(ticks) * 1e6 / int(clk_tck) / requests
         parsed.append(dict(target=target, conns=int(conns), rps=float(rps),
                            p50=num(p50), p99=num(p99), cpu_us=cpu_us,
-                           rss=num(rss), errors=int(errors), other=other_cores))
+                           rss=num(rss), errors=int(errors), other=other_cores,
+                           requests=requests, logged=num(logged)))
+    return parsed
 
+
+def throughput(rows):
+    parsed = parse(rows)
     direct = {r["conns"]: r["rps"] for r in parsed if r["target"] == "direct"}
     best_peer = {}
     for r in parsed:
@@ -52,19 +62,46 @@ def throughput(rows):
             best = best_peer.get(r["conns"])
             best_peer[r["conns"]] = r["cpu_us"] if best is None else min(best, r["cpu_us"])
 
-    print("| target | conns | req/s | vs direct | p50 ms | p99 ms "
+    vs_direct_col = bool(direct)
+    print("| target | conns | req/s" + (" | vs direct" if vs_direct_col else "")
+          + " | p50 ms | p99 ms "
           "| proxy CPU µs/req | CPU vs best of nginx/HAProxy | peak RSS MiB | errors "
           "| other load, proxy/load core |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|" + ("---:|" if vs_direct_col else "")
+          + "---:|---:|---:|---:|---:|---:|---:|")
     for r in sorted(parsed, key=lambda r: r["conns"]):
         d = direct.get(r["conns"])
         vs_direct = r["rps"] / d if d else None
         b = best_peer.get(r["conns"])
         vs_best = r["cpu_us"] / b if (b and r["cpu_us"] is not None) else None
         rss_mib = r["rss"] / 1024 if r["rss"] is not None else None
-        print(f"| {r['target']} | {r['conns']} | {r['rps']:,.0f} | {fmt(vs_direct, '.2f')} "
-              f"| {fmt(r['p50'], '.3f')} | {fmt(r['p99'], '.3f')} | {fmt(r['cpu_us'], '.2f')} "
+        direct_cell = f" {fmt(vs_direct, '.2f')} |" if vs_direct_col else ""
+        print(f"| {r['target']} | {r['conns']} | {r['rps']:,.0f} |{direct_cell} "
+              f"{fmt(r['p50'], '.3f')} | {fmt(r['p99'], '.3f')} | {fmt(r['cpu_us'], '.2f')} "
               f"| {fmt(vs_best, '.2f')} | {fmt(rss_mib, '.1f')} | {r['errors']} "
+              f"| {r['other'][0]:.2f} / {r['other'][1]:.2f} |")
+
+
+def middleware(rows):
+    parsed = parse(rows)
+    base = {r["conns"]: r for r in parsed if r["target"] == "none"}
+    print("| middleware | conns | req/s | throughput cost | proxy CPU µs/req "
+          "| CPU cost | p99 ms | errors, non-2xx | access log lines per request "
+          "| other load, proxy/load core |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in sorted(parsed, key=lambda r: r["conns"]):
+        b = base.get(r["conns"])
+        rps_cost = cpu_cost = None
+        if b and r is not b:
+            rps_cost = (1 - r["rps"] / b["rps"]) * 100
+            if r["cpu_us"] is not None and b["cpu_us"]:
+                cpu_cost = (r["cpu_us"] / b["cpu_us"] - 1) * 100
+        per_req = (r["logged"] / r["requests"]
+                   if r["logged"] is not None and r["requests"] else None)
+        print(f"| {r['target']} | {r['conns']} | {r['rps']:,.0f} | {fmt(rps_cost, '+.1f')}"
+              f"{'' if rps_cost is None else ' %'} | {fmt(r['cpu_us'], '.2f')} "
+              f"| {fmt(cpu_cost, '+.1f')}{'' if cpu_cost is None else ' %'} "
+              f"| {fmt(r['p99'], '.3f')} | {r['errors']} | {fmt(per_req, '.4f')} "
               f"| {r['other'][0]:.2f} / {r['other'][1]:.2f} |")
 
 
@@ -82,10 +119,10 @@ def idle(rows):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("throughput", "idle"):
-        sys.exit("usage: table.py throughput|idle ROWS.tsv")
-    rows = read_rows(sys.argv[2])
-    (throughput if sys.argv[1] == "throughput" else idle)(rows)
+    tables = {"throughput": throughput, "middleware": middleware, "idle": idle}
+    if len(sys.argv) != 3 or sys.argv[1] not in tables:
+        sys.exit("usage: table.py throughput|middleware|idle ROWS.tsv")
+    tables[sys.argv[1]](read_rows(sys.argv[2]))
 
 
 if __name__ == "__main__":

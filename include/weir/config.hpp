@@ -100,12 +100,21 @@ struct UpstreamConfig {
   std::optional<CircuitBreakerConfig> circuit_breaker;
 };
 
+// A header predicate written as an object in match.headers:
+// {"present": true}, {"prefix": "abc"}, {"glob": "v?-*"} or {"equals": "1"}.
+struct RouteHeaderMatch {
+  std::string kind;   // "equals", "present", "prefix" or "glob"
+  std::string value;  // "" for "present"
+};
+
 struct RouteMatch {
   std::string host;                             // empty: any host
   std::string prefix;                           // path prefix (default "/")
   std::string path;                             // exact path; set instead of prefix
   std::vector<std::string> methods;             // empty: any method
   std::map<std::string, std::string> headers;   // lower-case name -> exact value
+  // lower-case name -> the object form; a name is here or in `headers`, not both
+  std::map<std::string, RouteHeaderMatch> header_matches;
   // name -> exact value (percent-decoded); nullopt: present with any value
   std::map<std::string, std::optional<std::string>> query;
   std::vector<std::string> client_cidrs;        // "10.0.0.0/8", "::1/128"; empty: any client
@@ -199,6 +208,7 @@ struct GatewayConfig {
   Limits limits;
   AdminConfig admin;
   bool via = false;      // add a Via header both ways (RFC 9110 7.6.3)
+  std::string trailing_slash = "strict";  // "strict", "ignore" or "redirect" (docs/routing.md)
   std::map<std::string, UpstreamConfig> upstreams;
   std::vector<RouteConfig> routes;
   std::vector<MiddlewareConfig> middleware;  // global: before every route's own

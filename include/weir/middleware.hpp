@@ -32,6 +32,8 @@ struct ExchangeInfo {
   uint64_t upstream_us = 0;  // from the request's first byte to the upstream's response head
   int64_t start_ms = 0;      // wall clock at the start, ms since the Unix epoch
   std::string_view upstream; // address of the upstream endpoint; empty without one
+  uint32_t retries = 0;      // tries after the first (route retry policy)
+  std::string_view reason;   // why the gateway answered itself; empty otherwise
 };
 
 // What a middleware may read and change about one exchange. Valid during the

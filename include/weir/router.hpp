@@ -105,6 +105,25 @@ struct QueryMatch {
   bool present = false;
 };
 
+// A header predicate (Route::header_matches). Names compare
+// case-insensitively; values compare as bytes. A glob's `*` matches any run
+// of bytes, `?` one byte, nothing else is special; a glob is at most 128
+// bytes and backtracks only to its last `*`, so a match costs at most
+// value length x glob length steps: no request can make it slow.
+struct HeaderMatch {
+  enum class Kind : uint8_t { equals, present, prefix, glob };
+  std::string name;
+  Kind kind = Kind::equals;
+  std::string value;  // equals: the value; prefix: the prefix; glob: the pattern; present: ""
+};
+
+// How a path with a trailing '/' relates to the same path without it.
+enum class TrailingSlash : uint8_t {
+  strict,    // "/a/" and "/a" are different paths
+  ignore,    // when the path as sent has no route, its other spelling is tried
+  redirect,  // ... and when that has one, the client is sent there (RouteTable::slash_redirect)
+};
+
 // A copy of some of a route's requests sent to a shadow upstream; its
 // response is discarded.
 struct Mirror {
@@ -151,6 +170,7 @@ struct Route {
   std::string prefix;                 // prefix match; used when path is empty ("" and "/" match all)
   std::vector<std::string> methods;   // empty: any
   std::vector<std::pair<std::string, std::string>> headers;  // name -> exact value, all must hold
+  std::vector<HeaderMatch> header_matches;  // present, prefix, glob (or equals); all must hold
   Target target;
   uint32_t timeout_ms = 30000;        // upstream response timeout (504)
   std::string strip_prefix;           // removed from the forwarded path when present
@@ -177,19 +197,32 @@ struct MatchInput {
 class WEIR_API RouteTable {
  public:
   // The best matching route, or nullptr; captured params land in `params`.
+  // With TrailingSlash::ignore, a path without a route is tried once more
+  // with its trailing '/' removed or added; params still point into in.path.
   const Route* match(const MatchInput& in, Params& params) const noexcept;
+  // With TrailingSlash::redirect: whether a request that match() left without
+  // a route has one under the other spelling of its path, so the caller
+  // answers with a redirect there. Always false in the other modes.
+  bool slash_redirect(const MatchInput& in) const noexcept;
+  TrailingSlash trailing_slash() const noexcept { return trailing_slash_; }
   size_t size() const noexcept { return routes_.size(); }
   const Route& at(size_t i) const { return routes_[i]; }
 
  private:
   friend class Router;
   std::vector<Route> routes_;
+  TrailingSlash trailing_slash_ = TrailingSlash::strict;
   std::shared_ptr<const router::RouteIndex> index_;  // refers to routes_ by position only
 };
 
 class WEIR_API Router {
  public:
   Router& add(Route route);
+  // How the built table treats a trailing '/' (default strict).
+  Router& trailing_slash(TrailingSlash mode) noexcept {
+    trailing_slash_ = mode;
+    return *this;
+  }
   // Builds the table; on a conflict or a malformed pattern returns nullptr and
   // sets `error` naming the route(s).
   std::shared_ptr<const RouteTable> build(std::string* error = nullptr) const;
@@ -197,6 +230,7 @@ class WEIR_API Router {
 
  private:
   std::vector<Route> routes_;
+  TrailingSlash trailing_slash_ = TrailingSlash::strict;
 };
 
 }  // namespace weir

@@ -117,12 +117,13 @@ ConfigResult parse_document(std::string_view json) {
   GatewayConfig cfg;
   ObjectReader root(doc, "",
                     {"workers", "listeners", "limits", "admin", "via", "upstreams", "routes",
-                     "middleware"});
+                     "middleware", "trailing_slash"});
   root.read("workers", cfg.workers);
   read_listeners(root, cfg);
   read_limits(root, cfg.limits);
   read_admin(root, cfg.admin);
   root.read("via", cfg.via);
+  root.read("trailing_slash", cfg.trailing_slash);
   read_upstreams(root, cfg);
   config::read_routes(root, cfg);
   config::read_middleware(root, "middleware", cfg.middleware);

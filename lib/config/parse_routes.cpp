@@ -69,6 +69,52 @@ void read_query(ObjectReader& r, RouteMatch& out) {
   }
 }
 
+// match.headers: a string value is an equality; an object names one other
+// kind of predicate ({"present": true}, {"prefix": ...}, {"glob": ...}).
+void read_match_headers(ObjectReader& r, RouteMatch& out) {
+  const picojson::value* v = r.get("headers");
+  if (v == nullptr) return;
+  if (!v->is<picojson::object>()) return r.fail("headers", "expected an object");
+  std::string base = r.path_of("headers");
+  for (const auto& [name, value] : v->get<picojson::object>()) {
+    std::string path = member_path(base, name);
+    std::string k = ascii_lowered(name);
+    // Field names are case-insensitive (RFC 9110 section 5.1).
+    if (out.headers.count(k) != 0 || out.header_matches.count(k) != 0) {
+      return r.adopt(path_error(path, "duplicate header name " + quoted(k)));
+    }
+    if (value.is<std::string>()) {
+      out.headers.emplace(std::move(k), value.get<std::string>());
+      continue;
+    }
+    if (!value.is<picojson::object>()) {
+      return r.adopt(path_error(path, "expected a string or an object"));
+    }
+    ObjectReader m(value, path, {"equals", "present", "prefix", "glob"});
+    RouteHeaderMatch hm;
+    for (const char* kind : {"equals", "present", "prefix", "glob"}) {
+      if (!m.ok() || m.get(kind) == nullptr) continue;
+      if (!hm.kind.empty()) {
+        m.fail(kind, "\"" + hm.kind + "\" and \"" + kind + "\" are exclusive");
+        break;
+      }
+      hm.kind = kind;
+    }
+    if (m.ok() && hm.kind.empty()) {
+      m.adopt(path_error(path, "expected one of \"equals\", \"present\", \"prefix\" or \"glob\""));
+    }
+    if (m.ok() && hm.kind == "present") {
+      bool present = false;
+      m.read("present", present);
+      if (m.ok() && !present) m.fail("present", "expected true (leave the header out to match any request)");
+    } else if (m.ok()) {
+      m.read(hm.kind, hm.value);
+    }
+    if (!m.ok()) return r.adopt(m.error());
+    out.header_matches.emplace(std::move(k), std::move(hm));
+  }
+}
+
 void read_match(ObjectReader& route, RouteMatch& out) {
   const picojson::value* v = route.get("match");
   if (v == nullptr) return;
@@ -80,10 +126,7 @@ void read_match(ObjectReader& route, RouteMatch& out) {
   read_non_empty(r, "prefix", out.prefix, "must begin with '/'");
   read_non_empty(r, "path", out.path, "must begin with '/'");
   read_string_array(r, "methods", out.methods);
-  std::vector<std::pair<std::string, std::string>> headers;
-  if (read_string_map(r, "headers", true, headers)) {
-    for (auto& [name, value] : headers) out.headers.emplace(std::move(name), std::move(value));
-  }
+  read_match_headers(r, out);
   read_query(r, out);
   read_string_array(r, "client_cidrs", out.client_cidrs);
   route.adopt(r.error());

@@ -2,6 +2,7 @@
 #include "config/key_path.hpp"
 #include "config/lexical.hpp"
 #include "config/validate_parts.hpp"
+#include "router/header_match.hpp"
 
 namespace weir::config {
 
@@ -9,6 +10,7 @@ namespace {
 
 constexpr size_t kMaxMethods = 32;
 constexpr size_t kMaxMatchHeaders = 32;
+constexpr size_t kMaxHeaderGlob = router::kMaxGlobBytes;  // the router's bound on a match's cost
 
 bool has_upper(std::string_view s) {
   for (char c : s) {
@@ -48,7 +50,7 @@ std::string validate_match(const std::string& path, const RouteMatch& m) {
     }
   }
   std::string headers = member_path(path, "headers");
-  if (m.headers.size() > kMaxMatchHeaders) {
+  if (m.headers.size() + m.header_matches.size() > kMaxMatchHeaders) {
     return path_error(headers, "at most " + std::to_string(kMaxMatchHeaders) + " headers");
   }
   for (const auto& [name, value] : m.headers) {
@@ -56,6 +58,24 @@ std::string validate_match(const std::string& path, const RouteMatch& m) {
     if (!is_http_token(name)) return path_error(at, "header names are tokens (RFC 9110 5.6.2)");
     if (has_upper(name)) return path_error(at, "header names must be lower-case");
     if (!is_field_value(value)) return path_error(at, "control characters are not allowed");
+    if (m.header_matches.count(name) != 0) return path_error(at, "duplicate header name " + quoted(name));
+  }
+  for (const auto& [name, hm] : m.header_matches) {
+    std::string at = member_path(headers, name);
+    if (!is_http_token(name)) return path_error(at, "header names are tokens (RFC 9110 5.6.2)");
+    if (has_upper(name)) return path_error(at, "header names must be lower-case");
+    std::string kind = member_path(at, hm.kind);
+    if (hm.kind == "present") {
+      if (!hm.value.empty()) return path_error(kind, "takes no value");
+    } else if (hm.kind == "equals" || hm.kind == "prefix" || hm.kind == "glob") {
+      if (!is_field_value(hm.value)) return path_error(kind, "control characters are not allowed");
+      if (hm.kind == "prefix" && hm.value.empty()) return path_error(kind, "must not be empty (use \"present\")");
+      if (hm.kind == "glob" && hm.value.size() > kMaxHeaderGlob) {
+        return path_error(kind, "at most " + std::to_string(kMaxHeaderGlob) + " bytes");
+      }
+    } else {
+      return path_error(at, "unknown predicate " + quoted(hm.kind) + "; expected equals, present, prefix or glob");
+    }
   }
   return validate_route_predicates(path, m);
 }
@@ -80,6 +100,10 @@ std::string validate_route(const GatewayConfig& cfg, size_t index) {
 }  // namespace
 
 std::string validate_routes(const GatewayConfig& cfg) {
+  const std::string& slash = cfg.trailing_slash;
+  if (slash != "strict" && slash != "ignore" && slash != "redirect") {
+    return path_error("trailing_slash", "expected \"strict\", \"ignore\" or \"redirect\", got " + quoted(slash));
+  }
   for (size_t i = 0; i < cfg.routes.size(); ++i) {
     if (std::string e = validate_route(cfg, i); !e.empty()) return e;
   }

@@ -267,6 +267,7 @@ void ClientConnection::start_message() noexcept {
   head_method_ = up_chunked_ = down_chunked_ = down_eof_framed_ = false;
   expect_continue_ = upgrade_ = retried_ = body_sent_ = false;
   retry_pending_ = false;
+  error_reason_ = {};
   tries_ = 0;
   failed_ = nullptr;
   endpoint_index_ = UINT32_MAX;
@@ -464,6 +465,7 @@ bool ClientConnection::reject(int status, const char* message) {
 }
 
 void ClientConnection::log_error(int status, std::string_view message) {
+  error_reason_ = message;  // static texts only: it outlives the call
   LogLevel level = status >= 500 ? LogLevel::warn : LogLevel::info;
   if (!observe::log_enabled(level)) return;
   std::string line;

@@ -180,6 +180,7 @@ class ClientConnection final : public upstream::UpstreamSink {
   bool retry_counted_ = false;  // counted in the worker's retrying requests
   bool retry_pending_ = false;  // the timer starts the next try
   uint8_t tries_ = 0;           // retries made so far
+  std::string_view error_reason_;  // a gateway-made error's text, for the log phase
   uint64_t started_ms_ = 0;     // loop time at dispatch: the route timeout bounds all tries
   const upstream::EndpointPool* failed_ = nullptr;  // the endpoint of the last failed try
   uint32_t endpoint_index_ = UINT32_MAX;            // endpoint_'s index in its upstream

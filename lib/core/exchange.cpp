@@ -9,6 +9,7 @@
 #include "http/local_response.hpp"
 #include "http/status.hpp"
 #include "router/path_normalize.hpp"
+#include "router/trailing_slash.hpp"
 #include "observe/log.hpp"
 #include "upstream/health/error_outcome.hpp"
 #include "upstream/lb/hash_key.hpp"
@@ -184,6 +185,20 @@ void ClientConnection::dispatch() {
                 std::string_view(up_head_.data(), path_len_), fields_.headers(),
                 std::string_view(rbuf_.data + query_off_, query_len_), client_addr_};
   route_ = snap_->routes->match(in, fields_.params());
+  if (!route_ && snap_->routes->slash_redirect(in)) {
+    // trailing_slash "redirect": only the other spelling of the path has a
+    // route. GET may become 301; other methods keep method and body (308).
+    Response moved;
+    moved.status = parser_.method == HTTP_GET ? 301 : 308;
+    std::string location;
+    router::append_slash_location(location, in.path, in.query);
+    moved.headers.emplace_back("location", std::move(location));
+    status_ = moved.status;
+    std::string bytes;
+    http::append_response(bytes, moved, local_close(), head_method_);
+    respond_local(std::move(bytes));
+    return;
+  }
   if (!route_) {
     status_ = 404;
     log_error(404, "no route");
@@ -371,6 +386,8 @@ void ClientConnection::run_log_hooks(bool aborted) {
   uv_gettimeofday(&tv);
   info.start_ms = tv.tv_sec * 1000 + tv.tv_usec / 1000 - static_cast<int64_t>(info.duration_us / 1000);
   if (endpoint_) info.upstream = endpoint_->address;
+  info.retries = tries_;
+  info.reason = error_reason_;
   Context::Edits none;
   Context::Edits* e = edits_ ? edits_.get() : &none;
   std::string_view id = request_id();

@@ -154,6 +154,14 @@ Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot
 
 namespace {
 
+// The config's names of header predicate kinds (validated already).
+HeaderMatch::Kind header_kind_of(const std::string& kind) {
+  if (kind == "present") return HeaderMatch::Kind::present;
+  if (kind == "prefix") return HeaderMatch::Kind::prefix;
+  if (kind == "glob") return HeaderMatch::Kind::glob;
+  return HeaderMatch::Kind::equals;
+}
+
 StickyKey sticky_from_config(const std::string& key) {
   StickyKey k;
   if (key == "ip") {
@@ -192,6 +200,9 @@ Target target_from_config(const RouteConfig& rc) {
 
 void parts_from_config(const GatewayConfig& c, SnapshotParts& parts) {
   parts.limits = c.limits;
+  parts.router.trailing_slash(c.trailing_slash == "ignore"     ? TrailingSlash::ignore
+                              : c.trailing_slash == "redirect" ? TrailingSlash::redirect
+                                                               : TrailingSlash::strict);
   parts.via = c.via;
   for (const auto& [name, u] : c.upstreams) {
     UpstreamOptions o;
@@ -216,6 +227,9 @@ void parts_from_config(const GatewayConfig& c, SnapshotParts& parts) {
     r.prefix = rc.match.path.empty() && rc.match.prefix.empty() ? "/" : rc.match.prefix;
     r.methods = rc.match.methods;
     for (const auto& [k, v] : rc.match.headers) r.headers.emplace_back(k, v);
+    for (const auto& [k, m] : rc.match.header_matches) {
+      r.header_matches.push_back({k, header_kind_of(m.kind), m.value});
+    }
     for (const auto& [name, value] : rc.match.query) {
       r.query.push_back({name, value.value_or(std::string()), !value.has_value()});
     }

@@ -24,6 +24,7 @@ struct Registry {
     factories.emplace("ip_filter", mw::make_ip_filter);
     factories.emplace("body_limit", mw::make_body_limit);
     factories.emplace("fault", mw::make_fault);
+    factories.emplace("trace", mw::make_trace);
     factories.emplace("jwt", mw::make_jwt);
     factories.emplace("rate_limit", mw::make_rate_limit);
     factories.emplace("access_log", mw::make_access_log);

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "router/header_match.hpp"
 #include "router/text.hpp"
 
 namespace weir::router {
@@ -29,6 +30,9 @@ std::string check_predicates(const Route& route, std::vector<Cidr>* cidrs) {
     if (!is_token(name)) return "header name \"" + name + "\" is not an HTTP token";
     if (!is_field_value(value)) return "header \"" + name + "\" value holds control characters";
   }
+  for (const HeaderMatch& m : route.header_matches) {
+    if (std::string e = check_header_match(m); !e.empty()) return e;
+  }
   for (const QueryMatch& q : route.query) {
     if (std::string e = check_query_match(q); !e.empty()) return e;
   }
@@ -42,15 +46,24 @@ std::string check_predicates(const Route& route, std::vector<Cidr>* cidrs) {
 
 uint32_t predicate_count(const Route& route) noexcept {
   return (route.methods.empty() ? 0u : 1u) + static_cast<uint32_t>(route.headers.size()) +
-         static_cast<uint32_t>(route.query.size()) + (route.client_cidrs.empty() ? 0u : 1u);
+         static_cast<uint32_t>(route.header_matches.size()) + static_cast<uint32_t>(route.query.size()) +
+         (route.client_cidrs.empty() ? 0u : 1u);
 }
 
 std::string predicate_key(const Route& route) {
   std::vector<std::string> methods = route.methods;
   std::sort(methods.begin(), methods.end());
   methods.erase(std::unique(methods.begin(), methods.end()), methods.end());
+  // An equality written in either list reads "name: value"; the other kinds
+  // get their own separator, so routes that differ only in the kind of a
+  // header predicate are different routes.
   std::vector<std::pair<std::string, std::string>> headers;
-  for (const auto& [name, value] : route.headers) headers.emplace_back(ascii_lowered(name), value);
+  for (const auto& [name, value] : route.headers) headers.emplace_back(ascii_lowered(name), ": " + value);
+  for (const HeaderMatch& m : route.header_matches) {
+    // Each starts with a byte that no token holds, so it ends the name.
+    static constexpr const char* kSeparator[] = {": ", " ?", " ^ ", " ~ "};
+    headers.emplace_back(ascii_lowered(m.name), kSeparator[static_cast<size_t>(m.kind)] + m.value);
+  }
   std::sort(headers.begin(), headers.end());
   headers.erase(std::unique(headers.begin(), headers.end()), headers.end());
 
@@ -58,7 +71,7 @@ std::string predicate_key(const Route& route) {
   std::string key;
   for (const std::string& m : methods) key.append(m).push_back('\n');
   key.push_back('\n');
-  for (const auto& [name, value] : headers) key.append(name).append(": ").append(value).push_back('\n');
+  for (const auto& [name, value] : headers) key.append(name).append(value).push_back('\n');
   // Query names and values may hold any byte: lengths keep them apart.
   std::vector<std::string> query;
   for (const QueryMatch& q : route.query) {
@@ -94,7 +107,7 @@ PredicateCheck compile_predicates(const Route& route) {
     c.methods |= bit;
     if (bit == 0) c.other_methods = true;
   }
-  c.headers = !route.headers.empty();
+  c.headers = !route.headers.empty() || !route.header_matches.empty();
   c.query = !route.query.empty();
   return c;
 }
@@ -116,6 +129,9 @@ bool headers_hold(const Route& route, const MatchInput& in) noexcept {
       }
     }
     if (!found) return false;
+  }
+  for (const HeaderMatch& m : route.header_matches) {
+    if (!header_match_holds(m, in.headers)) return false;
   }
   return true;
 }

@@ -1,5 +1,5 @@
 // The request predicates of a route besides host and path: its methods, its
-// header equalities, its query parameters and its client address ranges.
+// header predicates, its query parameters and its client address ranges.
 #pragma once
 
 #include <cstdint>
@@ -18,7 +18,7 @@ namespace weir::router {
 std::string check_predicates(const Route& route, std::vector<Cidr>* cidrs);
 
 // How specific the route is beyond host and path: one for a method list, one
-// per header, one per query parameter, one for a client range list. Among
+// per header predicate of any kind, one per query parameter, one for a client range list. Among
 // routes of the same path the higher count is tried first.
 uint32_t predicate_count(const Route& route) noexcept;
 
@@ -47,7 +47,7 @@ PredicateCheck compile_predicates(const Route& route);
 
 // Methods compare case-sensitively (RFC 9110 section 9.1), header names
 // case-insensitively (section 5.1); a header predicate holds when some field
-// of that name has exactly the value.
+// of that name satisfies it (header_match.hpp).
 bool method_listed(const Route& route, std::string_view method) noexcept;
 bool headers_hold(const Route& route, const MatchInput& in) noexcept;
 bool query_holds(const Route& route, const MatchInput& in) noexcept;

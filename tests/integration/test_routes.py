@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Route actions and predicates through the real gateway (docs/routing.md):
 virtual hosts, method/header/query/client-range predicates, direct responses,
-redirects, weighted and sticky splits with an override header, path rewrites
-and mirroring to a shadow upstream."""
+redirects, weighted and sticky splits with an override header, path rewrites,
+mirroring to a shadow upstream and the trailing slash modes."""
 
 import contextlib
 import socket
@@ -80,6 +80,15 @@ class VirtualHostsAndPredicates(unittest.TestCase):
                  r: {"body": "loopback"}},
                 {"name": "c-any", "match": {"path": "/c"}, r: {"body": "any"}},
                 {"name": "c-only-ten", "match": {"path": "/c10", "client_cidrs": ["10.0.0.0/8"]}, r: {"body": "x"}},
+                {"name": "h-present", "match": {"path": "/hp", "headers": {"x-token": {"present": True}}},
+                 r: {"body": "present"}},
+                {"name": "h-prefix", "match": {"path": "/hx", "headers": {"authorization": {"prefix": "Bearer "}}},
+                 r: {"body": "bearer"}},
+                {"name": "h-glob", "match": {"path": "/hg", "headers": {"x-version": {"glob": "v?-*"}}},
+                 r: {"body": "glob"}},
+                {"name": "h-two", "match": {"path": "/hg", "headers": {"x-version": {"glob": "v?-*"},
+                                                                      "x-beta": {"equals": "on"}}},
+                 r: {"body": "two"}},
                 {"name": "default", "match": {"prefix": "/"}, r: {"body": "default"}},
             ]
             cls.gw = stack.enter_context(Gateway(config(routes, ups)))
@@ -108,6 +117,17 @@ class VirtualHostsAndPredicates(unittest.TestCase):
     def test_headers(self):
         self.assertEqual(self.body("/h", headers=b"X-Beta: on\r\n"), (200, "beta"))
         self.assertEqual(self.body("/h", headers=b"X-Beta: off\r\n"), (200, "plain"))
+
+    def test_header_kinds(self):
+        self.assertEqual(self.body("/hp", headers=b"X-Token: \r\n"), (200, "present"))
+        self.assertEqual(self.body("/hp", headers=b"x-token: abc\r\n"), (200, "present"))
+        self.assertEqual(self.body("/hp"), (200, "default"))
+        self.assertEqual(self.body("/hx", headers=b"Authorization: Bearer t0k3n\r\n"), (200, "bearer"))
+        self.assertEqual(self.body("/hx", headers=b"Authorization: Basic dTpw\r\n"), (200, "default"))
+        self.assertEqual(self.body("/hg", headers=b"X-Version: v2-canary\r\n"), (200, "glob"))
+        self.assertEqual(self.body("/hg", headers=b"X-Version: v10-canary\r\n"), (200, "default"))
+        # Two predicates beat one on the same path.
+        self.assertEqual(self.body("/hg", headers=b"X-Version: v2-x\r\nX-Beta: on\r\n"), (200, "two"))
 
     def test_query(self):
         self.assertEqual(self.body("/q?v=2%20x"), (200, "v2"))
@@ -305,6 +325,55 @@ class Rewrites(unittest.TestCase):
 
     def test_strip_prefix(self):
         self.assertEqual(self.seen("/s/echo/x?q")["target"], "/echo/x?q")
+
+
+class TrailingSlashModes(unittest.TestCase):
+    """The top-level trailing_slash option: strict, ignore and redirect."""
+
+    @classmethod
+    def setUpClass(cls):
+        with contextlib.ExitStack() as stack:
+            cls.origin = stack.enter_context(Origin())
+            routes = [
+                {"name": "plain", "match": {"path": "/echo/a"}, "upstream": "o"},
+                {"name": "dir", "match": {"path": "/echo/dir/"}, "upstream": "o"},
+            ]
+            ups = {"o": upstream(cls.origin.port)}
+            cls.gw = {mode: stack.enter_context(Gateway(config(routes, ups, trailing_slash=mode)))
+                      for mode in ("strict", "ignore", "redirect")}
+            cls.stack = stack.pop_all()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.close()
+
+    def test_strict_keeps_the_spellings_apart(self):
+        port = self.gw["strict"].port
+        self.assertEqual(get(port, "/echo/a").status, 200)
+        self.assertEqual(get(port, "/echo/a/").status, 404)
+        self.assertEqual(get(port, "/echo/dir").status, 404)
+
+    def test_ignore_forwards_the_path_as_sent(self):
+        port = self.gw["ignore"].port
+        for target in ("/echo/a", "/echo/a/?x=1", "/echo/dir/", "/echo/dir?y"):
+            resp = get(port, target)
+            self.assertEqual(resp.status, 200, resp)
+            self.assertEqual(resp.json()["target"], target)
+        self.assertEqual(get(port, "/echo/b/").status, 404)
+
+    def test_redirect_to_the_spelling_that_has_a_route(self):
+        port = self.gw["redirect"].port
+        seen = requests_seen(self.origin)
+        resp = get(port, "/echo/a/?x=1")
+        self.assertEqual((resp.status, resp.header("location")), (301, "/echo/a?x=1"))
+        self.assertEqual(resp.body, b"")
+        resp = get(port, "/echo/dir", method="POST", headers=b"Content-Length: 0\r\n")
+        self.assertEqual((resp.status, resp.header("location")), (308, "/echo/dir/"))
+        resp = get(port, "/echo/dir", method="HEAD")
+        self.assertEqual((resp.status, resp.header("location")), (308, "/echo/dir/"))
+        self.assertEqual(requests_seen(self.origin), seen)  # answered by the gateway
+        self.assertEqual(get(port, "/echo/a").status, 200)
+        self.assertEqual(get(port, "/echo/b/").status, 404)
 
 
 class BlackHole:

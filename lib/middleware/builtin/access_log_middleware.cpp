@@ -38,6 +38,7 @@ void append_values(std::string& line, const Context& ctx) {
   bool any = false;
   for (const auto& [key, value] : values) {
     if (key.starts_with("ratelimit.")) continue;  // bookkeeping, not a fact
+    if (key == "trace_id" || key == "span_id") continue;  // fields of their own
     line += any ? ",\"" : ",\"values\":{\"";
     http::append_json_escaped(line, key);
     line += "\":\"";
@@ -91,7 +92,10 @@ MiddlewareResult make_access_log(std::string_view json) {
     rec.client = ctx.client_ip();
     rec.user_agent = req.header("user-agent");
     rec.upstream = info->upstream;
-    rec.reason = info->aborted ? "aborted" : "";
+    rec.reason = info->aborted ? std::string_view("aborted") : info->reason;
+    rec.retries = info->retries;
+    rec.trace_id = ctx.value("trace_id");  // set by the trace middleware
+    rec.span_id = ctx.value("span_id");
     rec.status = info->status;
     rec.bytes_in = info->bytes_in;
     rec.bytes_out = info->bytes_out;

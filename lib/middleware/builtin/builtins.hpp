@@ -19,6 +19,7 @@ MiddlewareResult make_fault(std::string_view options_json);
 MiddlewareResult make_jwt(std::string_view options_json);
 MiddlewareResult make_rate_limit(std::string_view options_json);
 MiddlewareResult make_access_log(std::string_view options_json);
+MiddlewareResult make_trace(std::string_view options_json);
 
 // A failed build: the error of an option reader (already "key: message").
 inline MiddlewareResult failure(std::string error) {

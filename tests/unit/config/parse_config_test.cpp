@@ -237,4 +237,29 @@ TEST(ParseConfig, RouteActionsAndPredicates) {
   EXPECT_EQ(routes[4].rewrite.replace_prefix.to, "/v2/");
 }
 
+TEST(ParseConfig, HeaderPredicatesAndTrailingSlash) {
+  weir::ConfigResult r = weir::parse_config(R"({
+    "trailing_slash": "redirect",
+    "upstreams": { "a": { "endpoints": [ { "address": "h:1" } ] } },
+    "routes": [
+      { "match": { "headers": { "X-Eq": "1", "x-has": { "present": true }, "x-pre": { "prefix": "Bearer " },
+                                "x-glob": { "glob": "v?-*" }, "x-eq2": { "equals": "2" } } },
+        "upstream": "a" }
+    ]
+  })");
+  ASSERT_TRUE(r) << r.error;
+  EXPECT_EQ(r.config->trailing_slash, "redirect");
+  const weir::RouteMatch& m = r.config->routes.at(0).match;
+  EXPECT_EQ(m.headers, (std::map<std::string, std::string>{{"x-eq", "1"}}));
+  ASSERT_EQ(m.header_matches.size(), 4u);
+  EXPECT_EQ(m.header_matches.at("x-has").kind, "present");
+  EXPECT_EQ(m.header_matches.at("x-has").value, "");
+  EXPECT_EQ(m.header_matches.at("x-pre").kind, "prefix");
+  EXPECT_EQ(m.header_matches.at("x-pre").value, "Bearer ");
+  EXPECT_EQ(m.header_matches.at("x-glob").kind, "glob");
+  EXPECT_EQ(m.header_matches.at("x-glob").value, "v?-*");
+  EXPECT_EQ(m.header_matches.at("x-eq2").kind, "equals");
+  EXPECT_EQ(weir::parse_config("{}").config->trailing_slash, "strict");
+}
+
 }  // namespace
