@@ -32,9 +32,10 @@ struct SplitSide {
 // What keeps a user on one side of a split: the bytes of this key are hashed
 // (XXH3), so every worker and every gateway instance picks the same side.
 struct StickyKey {
-  enum class Kind : uint8_t { none, header, cookie, ip };
+  // claim: a verified JWT's claim (the jwt middleware must run on the route)
+  enum class Kind : uint8_t { none, header, cookie, ip, claim };
   Kind kind = Kind::none;
-  std::string name;  // header or cookie name
+  std::string name;  // header, cookie or claim name
 };
 
 // A header that forces a side of a split, for testers (A/B, canaries): when

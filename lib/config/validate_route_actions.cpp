@@ -80,8 +80,10 @@ std::string validate_split(const GatewayConfig& cfg, const RouteConfig& r, const
   if (!key.empty()) {
     bool named = key.rfind("header:", 0) == 0 || key.rfind("cookie:", 0) == 0;
     std::string_view name = named ? std::string_view(key).substr(7) : std::string_view();
-    if (!(key == "ip" || (named && is_http_token(name))))
-      return path_error(member_path(sticky, "key"), "expected \"header:NAME\", \"cookie:NAME\" or \"ip\"");
+    bool claim = key.rfind("claim:", 0) == 0 && key.size() > 6 && key.size() <= 6 + 128;
+    if (!(key == "ip" || claim || (named && is_http_token(name))))
+      return path_error(member_path(sticky, "key"),
+                        "expected \"header:NAME\", \"cookie:NAME\", \"claim:NAME\" or \"ip\"");
   }
   const RouteSplitOverride& o = r.split_override;
   if (!o.header.empty()) {

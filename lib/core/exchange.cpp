@@ -10,6 +10,7 @@
 #include "http/status.hpp"
 #include "router/path_normalize.hpp"
 #include "router/trailing_slash.hpp"
+#include "middleware/builtin/jwt/claims.hpp"
 #include "observe/log.hpp"
 #include "upstream/health/error_outcome.hpp"
 #include "upstream/lb/hash_key.hpp"
@@ -222,7 +223,14 @@ void ClientConnection::dispatch() {
       answer_locally(plan);
       return;
     case Target::Kind::split: {
-      size_t side = plan.actions.split.pick(fields_.headers(), client_ip_view(), w_.next_request_seq());
+      const router::WeightedSplit& split = plan.actions.split;
+      std::string_view claim;
+      if (split.sticky_kind() == StickyKey::Kind::claim && edits_ && edits_->claims) {
+        // The jwt middleware (earlier on this route) left the verified claims.
+        const auto* claims = static_cast<const jwt::Claims*>(edits_->claims.get());
+        if (const std::string* v = claims->text(split.sticky_name())) claim = *v;
+      }
+      size_t side = split.pick(fields_.headers(), client_ip_view(), w_.next_request_seq(), claim);
       upstream_index_ = plan.split_upstreams[side];
       break;
     }

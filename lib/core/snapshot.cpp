@@ -172,6 +172,9 @@ StickyKey sticky_from_config(const std::string& key) {
   } else if (key.rfind("cookie:", 0) == 0) {
     k.kind = StickyKey::Kind::cookie;
     k.name = key.substr(7);
+  } else if (key.rfind("claim:", 0) == 0) {
+    k.kind = StickyKey::Kind::claim;
+    k.name = key.substr(6);
   }
   return k;
 }

@@ -57,6 +57,8 @@ std::string WeightedSplit::compile(const Target& t) {
 
   sticky_ = t.sticky.kind;
   sticky_name_ = t.sticky.name;
+  if (sticky_ == StickyKey::Kind::claim && (sticky_name_.empty() || sticky_name_.size() > 128))
+    return "sticky claim name must be 1..128 bytes";
   if ((sticky_ == StickyKey::Kind::header || sticky_ == StickyKey::Kind::cookie) && !is_token(sticky_name_))
     return "sticky key name \"" + sticky_name_ + "\" is not an HTTP token";
 
@@ -88,6 +90,7 @@ size_t WeightedSplit::side_of_bucket(uint64_t bucket) const noexcept {
 std::string_view WeightedSplit::sticky_key(std::span<const Header> headers, std::string_view client_ip) const noexcept {
   switch (sticky_) {
     case StickyKey::Kind::none:
+    case StickyKey::Kind::claim:  // passed in by the caller
       return {};
     case StickyKey::Kind::ip:
       return client_ip;
@@ -103,7 +106,7 @@ std::string_view WeightedSplit::sticky_key(std::span<const Header> headers, std:
 }
 
 size_t WeightedSplit::pick(std::span<const Header> headers, std::string_view client_ip,
-                           uint64_t sequence) const noexcept {
+                           uint64_t sequence, std::string_view claim) const noexcept {
   if (!override_header_.empty()) {
     for (const Header& h : headers) {
       if (!iequals(h.name, override_header_)) continue;
@@ -112,7 +115,7 @@ size_t WeightedSplit::pick(std::span<const Header> headers, std::string_view cli
       }
     }
   }
-  std::string_view key = sticky_key(headers, client_ip);
+  std::string_view key = sticky_ == StickyKey::Kind::claim ? claim : sticky_key(headers, client_ip);
   if (!key.empty()) return side_of_bucket(XXH3_64bits(key.data(), key.size()) % total_);
   // The fractional parts of n * golden ratio spread evenly over [0, 1) for
   // any run of n (Weyl); scaling the top 32 bits by the total gives a bucket.

@@ -24,7 +24,12 @@ class WeightedSplit {
   // counter: without a usable sticky key, successive values spread the
   // requests in the weights' proportions (a Weyl sequence, so the shares stay
   // close to the weights over short runs too). Allocates nothing.
-  size_t pick(std::span<const Header> headers, std::string_view client_ip, uint64_t sequence) const noexcept;
+  // `claim` is the sticky claim's value when the key is a claim (the caller
+  // reads it from the exchange's verified token), else ignored.
+  size_t pick(std::span<const Header> headers, std::string_view client_ip, uint64_t sequence,
+              std::string_view claim = {}) const noexcept;
+  StickyKey::Kind sticky_kind() const noexcept { return sticky_; }
+  const std::string& sticky_name() const noexcept { return sticky_name_; }
 
   // The side for a hash value (exposed for tests of the distribution).
   size_t side_of_bucket(uint64_t bucket) const noexcept;
