@@ -172,7 +172,7 @@ std::string excerpt(std::string_view text, size_t offset) {
 
 }  // namespace
 
-std::string parse_json_document(std::string_view text, picojson::value& out) {
+std::string parse_json_document(std::string_view text, picojson::value& out, size_t max_depth) {
   if (text.size() > kMaxDocumentBytes) {
     return "(json): document larger than " + std::to_string(kMaxDocumentBytes) + " bytes";
   }
@@ -181,7 +181,7 @@ std::string parse_json_document(std::string_view text, picojson::value& out) {
   if (first == text.size()) return "(json): empty document";
   try {
     ParseState state;
-    StrictContext ctx(&out, kMaxNestingDepth, &state);
+    StrictContext ctx(&out, max_depth, &state);
     picojson::input<const char*> in(text.data(), text.data() + text.size());
     bool ok = picojson::_parse(ctx, in);
     size_t offset = static_cast<size_t>(in.cur() - text.data());
@@ -194,7 +194,7 @@ std::string parse_json_document(std::string_view text, picojson::value& out) {
       if (state.too_deep) {
         // The parser has consumed the bracket that went too deep.
         return json_error(text, offset - 1,
-                          "nesting deeper than " + std::to_string(kMaxNestingDepth) + " levels");
+                          "nesting deeper than " + std::to_string(max_depth) + " levels");
       }
       offset = literal_start(text, offset);
       return json_error(text, offset, excerpt(text, offset));

@@ -19,6 +19,8 @@ inline constexpr size_t kMaxNestingDepth = 64;
 
 // Parses `text` into `out`. Returns "" on success, else an error of the form
 // `(json): line L column C: <what>`. Never throws.
-std::string parse_json_document(std::string_view text, picojson::value& out);
+// `max_depth` bounds nesting for callers with smaller budgets (token parts).
+std::string parse_json_document(std::string_view text, picojson::value& out,
+                                size_t max_depth = kMaxNestingDepth);
 
 }  // namespace weir::config

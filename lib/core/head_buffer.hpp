@@ -26,7 +26,8 @@ class HeadBuffer {
     failed_ = false;
   }
   void append(std::string_view s) noexcept {
-    if (!reserve(s.size())) return;
+    // An empty view may carry a null pointer, which memcpy must not see.
+    if (s.empty() || !reserve(s.size())) return;
     std::memcpy(buf_.data + len_, s.data(), s.size());
     len_ += static_cast<uint32_t>(s.size());
   }
