@@ -75,6 +75,21 @@ def wait_for_port(port, deadline, proc=None):
     return False
 
 
+def read_first_line(proc, timeout=START_TIMEOUT_S):
+    """The first line a child prints on its piped stdout (with its newline),
+    or what came before the deadline or end of file."""
+    line = b""
+    deadline = time.monotonic() + timeout
+    while not line.endswith(b"\n") and time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+        if ready:
+            ch = os.read(proc.stdout.fileno(), 1)
+            if not ch:
+                break
+            line += ch
+    return line
+
+
 class Origin:
     """weir-test-origin on a kernel-chosen port; `with Origin() as o: o.port`."""
 
@@ -87,15 +102,7 @@ class Origin:
         require_binary("WEIR_ORIGIN", WEIR_ORIGIN)
         self.proc = subprocess.Popen([WEIR_ORIGIN, "--port", "0", *self.extra_args],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        line = b""
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not line.endswith(b"\n") and time.monotonic() < deadline:
-            ready, _, _ = select.select([self.proc.stdout], [], [], 0.2)
-            if ready:
-                ch = os.read(self.proc.stdout.fileno(), 1)
-                if not ch:
-                    break
-                line += ch
+        line = read_first_line(self.proc)
         if not line.startswith(b"port="):
             self._stop()
             raise RuntimeError(f"origin did not report its port: {line!r}")

@@ -8,7 +8,6 @@ Binaries come from WEIR_EMBED_CPP, WEIR_ATTACH_LOOP and WEIR_ORIGIN."""
 
 import json
 import os
-import select
 import signal
 import subprocess
 import tempfile
@@ -16,8 +15,8 @@ import threading
 import time
 import unittest
 
-from harness import (START_TIMEOUT_S, STOP_TIMEOUT_S, Origin, RawConn, exchange, free_port,
-                     is_gateway_error, require_binary)
+from harness import (STOP_TIMEOUT_S, Origin, RawConn, exchange, free_port, is_gateway_error,
+                     read_first_line, require_binary)
 
 WEIR_EMBED_CPP = os.environ.get("WEIR_EMBED_CPP", "")
 WEIR_ATTACH_LOOP = os.environ.get("WEIR_ATTACH_LOOP", "")
@@ -41,15 +40,7 @@ class Example:
     def start(self):
         """Runs the binary once; True when it reported its port."""
         self.proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=self.stderr_file)
-        line = b""
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not line.endswith(b"\n") and time.monotonic() < deadline:
-            ready, _, _ = select.select([self.proc.stdout], [], [], 0.2)
-            if ready:
-                ch = os.read(self.proc.stdout.fileno(), 1)
-                if not ch:
-                    break
-                line += ch
+        line = read_first_line(self.proc)
         if line.startswith(b"listening on "):
             self.port = int(line[len(b"listening on "):])
             return True
