@@ -1,6 +1,7 @@
 // The middleware pipeline: an ordered list of middleware, each a few optional
 // hooks. A missing hook means "continue". Phases, in order (docs/middleware.md):
-//   on_request   before the upstream, in list order; may answer with respond()
+//   on_request   before the upstream, in list order; may answer with respond(),
+//                choose the upstream (set_upstream) or pause() and resume later
 //   on_response  on the response head, in reverse order
 //   on_log       once when the exchange ends, in list order: also after errors,
 //                local answers and client aborts
@@ -21,6 +22,28 @@
 #include "weir/http.hpp"
 
 namespace weir {
+
+namespace core {
+struct PauseState;
+}
+class Context;
+
+// The handle of a paused exchange (Context::pause). Copies share one pause.
+// resume() may be called from any thread, once: later calls do nothing.
+class WEIR_API Resumer {
+ public:
+  Resumer() = default;
+  explicit Resumer(std::shared_ptr<core::PauseState> state) : state_(std::move(state)) {}
+  // Continues the exchange on its worker thread. `then`, when given, runs
+  // there first with the exchange's request-phase Context: it may edit
+  // headers, set_upstream() or respond(). After the exchange ended (client
+  // gone, pause timed out, gateway stopped) nothing runs; the call is still safe.
+  void resume(std::function<void(Context&)> then = {}) const;
+  explicit operator bool() const noexcept { return state_ != nullptr; }
+
+ private:
+  std::shared_ptr<core::PauseState> state_;
+};
 
 // What the log phase knows about a finished exchange.
 struct ExchangeInfo {
@@ -71,6 +94,25 @@ class WEIR_API Context {
   // Answers with the gateway's JSON error body {"error":..., "request_id":...}.
   void respond_error(uint16_t status, std::string_view message,
                      std::vector<std::pair<std::string, std::string>> headers = {});
+  // Request phase: the exchange waits, with later request hooks, until the
+  // returned handle's resume(). Reading from the client stops meanwhile. A
+  // pause lasts at most the route's timeout_ms (else limits.idle_timeout_ms):
+  // then the client gets 504. Outside the request phase, or in a Context not
+  // made by a gateway, the handle is empty and nothing pauses.
+  Resumer pause();
+  // Request phase: continues by itself after `ms`, running `then` first when
+  // given (as Resumer::resume does). Without `then` it allocates nothing.
+  void pause_for(uint32_t ms, std::function<void(Context&)> then = {});
+  // Request phase: proxies to upstream `name` instead of the route's
+  // target. false (nothing changed) when the snapshot has no such upstream.
+  bool set_upstream(std::string_view name);
+
+  // Request phase: the path sent upstream (the query is kept), instead of
+  // the route's rewrite. false (unchanged) unless it starts with '/', is at
+  // most 8192 bytes, and holds only visible ASCII without '?' and '#'.
+  // request().path stays the path as received.
+  bool set_path(std::string_view path);
+
   // The response status (response and log phases), else 0.
   uint16_t response_status() const noexcept { return response_status_; }
 
@@ -91,6 +133,18 @@ class WEIR_API Context {
   // The log phase's facts; nullptr in the other phases.
   const ExchangeInfo* exchange() const noexcept { return info_; }
 
+  // What a gateway does for pause() and set_upstream(); implemented by the
+  // exchange, so a Context made by a test or a benchmark needs none.
+  class Host {
+   public:
+    virtual Resumer pause_exchange() = 0;
+    virtual bool pause_exchange_for(uint32_t ms, std::function<void(Context&)>&& then) = 0;
+    virtual int32_t find_upstream(std::string_view name) const = 0;
+
+   protected:
+    ~Host() = default;
+  };
+
   // The edits the hooks made; the gateway applies them.
   struct Edits {
     std::vector<std::pair<std::string, std::string>> request_set;
@@ -99,7 +153,11 @@ class WEIR_API Context {
     std::vector<std::pair<std::string, std::string>> response_set;  // added in order
     std::vector<std::string> response_remove;  // filters the response's own headers
     std::vector<std::pair<std::string, std::string>> values;
+    std::string path;  // set_path(); empty: the route decides
     std::shared_ptr<const void> claims;  // a verified JWT's claims (jwt middleware)
+    Host* host = nullptr;
+    int32_t upstream = -1;  // set_upstream(): an index into the snapshot's upstreams
+    bool paused = false;    // the running hook paused the exchange
     bool responded = false;
     bool request_id_changed = false;
     uint8_t request_id_len = 0;

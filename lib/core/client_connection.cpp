@@ -91,6 +91,10 @@ void ClientConnection::arm_timer(uint32_t ms, bool header_timeout) noexcept {
 void ClientConnection::on_timer(void* self) {
   auto* c = static_cast<ClientConnection*>(self);
   if (c->phase_ == Phase::closing) return;
+  if (c->phase_ == Phase::paused) {
+    c->pause_expired();
+    return;
+  }
   if (c->retry_pending_) {
     c->retry_now();
     return;
@@ -531,6 +535,7 @@ void ClientConnection::close() noexcept {
   closed_ = true;
   // A client that went away, or a failed connection, still gets its log line.
   if (log_armed_) run_log_hooks(!response_done_ && !local_error_);
+  if (phase_ == Phase::paused) drop_pause();
   phase_ = Phase::closing;
   if (up_) {
     up_->abort();

@@ -26,7 +26,9 @@ namespace weir::core {
 
 class Worker;
 
-class ClientConnection final : public upstream::UpstreamSink {
+struct PauseState;
+
+class ClientConnection final : public upstream::UpstreamSink, private Context::Host {
  public:
   explicit ClientConnection(Worker& w);
   // Accepts from `server`; false (and the object deleted) on failure.
@@ -35,6 +37,8 @@ class ClientConnection final : public upstream::UpstreamSink {
   void drain() noexcept;
   // Hard stop.
   void close() noexcept;
+  // A Resumer's resume(), on this connection's loop.
+  void resume_paused(PauseState& st, std::function<void(Context&)>& then);
 
   ClientConnection* next = nullptr;  // the worker's list of connections
   ClientConnection* prev = nullptr;
@@ -46,6 +50,7 @@ class ClientConnection final : public upstream::UpstreamSink {
     dispatch,    // head complete, deciding where it goes
     connecting,  // waiting for an upstream connection
     upstream,    // request relayed to the upstream
+    paused,      // a request hook paused the exchange (Context::pause)
     handler,     // collecting the body for an in-process handler
     local,       // a local response is going out; the request is being discarded
     raw,         // upgraded: bytes spliced both ways
@@ -85,7 +90,15 @@ class ClientConnection final : public upstream::UpstreamSink {
   void respond_local(std::string&& bytes);
   bool local_close() noexcept;
   Request request_view() const;
-  bool run_request_hooks();  // true when a middleware answered
+  void forward();  // after the request hooks: to the upstream, a handler, an answer
+  bool run_request_hooks(size_t from);  // false when a middleware answered or paused
+  // Context::Host
+  Resumer pause_exchange() override;
+  bool pause_exchange_for(uint32_t ms, std::function<void(Context&)>&& then) override;
+  int32_t find_upstream(std::string_view name) const override;
+  void drop_pause() noexcept;
+  void pause_expired();
+  void continue_after_pause(std::function<void(Context&)>* then);
   void run_response_hooks(uint16_t status);
   void run_log_hooks(bool aborted);  // once per exchange, when it ends
   const std::vector<Middleware>& route_chain(const Snapshot& snap) const;
@@ -211,6 +224,11 @@ class ClientConnection final : public upstream::UpstreamSink {
   std::shared_ptr<upstream::EndpointPool> endpoint_;
   std::string handler_body_;
   std::unique_ptr<Context::Edits> edits_;  // only when the pipeline has middleware
+  std::shared_ptr<PauseState> pause_;      // while paused by Context::pause()
+  bool pause_timed_ = false;               // paused by pause_for(): the timer resumes
+  std::function<void(Context&)> pause_then_;  // pause_for()'s continuation
+  uint16_t hook_next_ = 0;                 // the request hook after the pausing one
+  uint16_t hooks_ran_ = 0;                 // request hooks reached: they see the response
   char request_id_[Context::kMaxRequestIdBytes] = {};  // generated, or adopted by request_id
   uint8_t request_id_len_ = 0;
   bool log_armed_ = false;         // the log phase is owed for the current exchange

@@ -151,7 +151,6 @@ bool ClientConnection::validate_head() {
 
 void ClientConnection::dispatch() {
   snap_ = w_.snapshot();
-  const Limits& lim = snap_->limits;
   std::string_view url(rbuf_.data + url_off_, url_len_);
   if (url.front() != '/') {
     size_t start = url.find("://") + 3;
@@ -209,7 +208,13 @@ void ClientConnection::dispatch() {
     respond_local(std::move(bytes));
     return;
   }
-  if (!snap_->pipeline.empty() && run_request_hooks()) return;
+  hooks_ran_ = 0;
+  if (!snap_->pipeline.empty() && !run_request_hooks(0)) return;  // answered or paused
+  forward();
+}
+
+void ClientConnection::forward() {
+  const Limits& lim = snap_->limits;
   bool has_body = (parser_.flags & F_CHUNKED) || parser_.content_length > 0;
   if (lim.max_body_bytes && (parser_.flags & F_CONTENT_LENGTH) &&
       parser_.content_length > lim.max_body_bytes) {
@@ -217,7 +222,7 @@ void ClientConnection::dispatch() {
     return;
   }
   const RoutePlan& plan = snap_->plans[static_cast<size_t>(route_ - &snap_->routes->at(0))];
-  switch (plan.kind) {
+  switch (edits_ && edits_->upstream >= 0 ? Target::Kind::upstream : plan.kind) {
     case Target::Kind::respond:
     case Target::Kind::redirect:
       answer_locally(plan);
@@ -234,8 +239,8 @@ void ClientConnection::dispatch() {
       upstream_index_ = plan.split_upstreams[side];
       break;
     }
-    case Target::Kind::upstream:
-      upstream_index_ = plan.upstream;
+    case Target::Kind::upstream:  // the route's, or the one a middleware chose
+      upstream_index_ = edits_ && edits_->upstream >= 0 ? edits_->upstream : plan.upstream;
       break;
     case Target::Kind::handler:
       upstream_index_ = -1;
@@ -331,112 +336,6 @@ Request ClientConnection::request_view() const {
   return req;
 }
 
-const std::vector<Middleware>& ClientConnection::route_chain(const Snapshot& snap) const {
-  if (!route_) return snap.pipeline.global();
-  return snap.pipeline.chain(static_cast<size_t>(route_ - &snap.routes->at(0)));
-}
-
-bool ClientConnection::run_request_hooks() {
-  const std::vector<Middleware>& chain = route_chain(*snap_);
-  if (chain.empty()) return false;  // only other routes have middleware
-  edits_ = std::make_unique<Context::Edits>();
-  std::string_view id = request_id();
-  std::memcpy(edits_->request_id, id.data(), id.size());
-  edits_->request_id_len = static_cast<uint8_t>(id.size());
-  Request req = request_view();
-  Context ctx(&req, edits_.get());
-  for (const Middleware& m : chain) {
-    if (!m.on_request) continue;
-    try {
-      m.on_request(ctx);
-    } catch (...) {
-      ctx.respond_error(500, "middleware failed");
-    }
-    if (edits_->responded) break;
-  }
-  if (edits_->request_id_changed) {  // error bodies and logs carry the adopted id
-    std::memcpy(request_id_, edits_->request_id, edits_->request_id_len);
-    request_id_len_ = edits_->request_id_len;
-  }
-  if (!edits_->responded) return false;
-  Response& res = edits_->local;
-  run_response_hooks(res.status);
-  for (auto& h : edits_->response_set) res.headers.push_back(h);
-  status_ = res.status;
-  std::string bytes;
-  http::append_response(bytes, res, local_close(), head_method_);
-  respond_local(std::move(bytes));
-  return true;
-}
-
-bool ClientConnection::response_removed(std::string_view name) const {
-  for (const auto& r : edits_->response_remove)
-    if (iequals(r, name)) return true;
-  return false;
-}
-
-void ClientConnection::run_log_hooks(bool aborted) {
-  if (!log_armed_) return;
-  log_armed_ = false;
-  // Before routing (a malformed head, a timeout) the exchange has no
-  // snapshot of its own yet: the current one's global middleware log it.
-  const Snapshot& snap = snap_ ? *snap_ : *w_.snapshot();
-  const std::vector<Middleware>& chain = snap_ ? route_chain(snap) : snap.pipeline.global();
-  ExchangeInfo info;
-  info.status = status_;
-  info.aborted = aborted;
-  info.bytes_in = body_bytes_;
-  info.bytes_out = bytes_out_;
-  uint64_t now = uv_hrtime();
-  info.duration_us = (now - start_ns_) / 1000;
-  info.upstream_us = head_ns_ ? (head_ns_ - start_ns_) / 1000 : 0;
-  uv_timeval64_t tv{};
-  uv_gettimeofday(&tv);
-  info.start_ms = tv.tv_sec * 1000 + tv.tv_usec / 1000 - static_cast<int64_t>(info.duration_us / 1000);
-  if (endpoint_) info.upstream = endpoint_->address;
-  info.retries = tries_;
-  info.reason = error_reason_;
-  Context::Edits none;
-  Context::Edits* e = edits_ ? edits_.get() : &none;
-  std::string_view id = request_id();
-  std::memcpy(e->request_id, id.data(), id.size());
-  e->request_id_len = static_cast<uint8_t>(id.size());
-  Request req;
-  if (snap_) {
-    req = request_view();
-  } else if (rbuf_.data && url_len_) {  // the head is incomplete or invalid: no fields
-    req.method = llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
-    req.target = std::string_view(rbuf_.data + url_off_, url_len_);
-    req.client_ip = client_ip_view();
-  } else {
-    req.client_ip = client_ip_view();
-  }
-  Context ctx(&req, e, status_, Context::Phase::log, &info);
-  for (const Middleware& m : chain) {
-    if (!m.on_log) continue;
-    try {
-      m.on_log(ctx);
-    } catch (...) {
-      // Logging must not change the exchange.
-    }
-  }
-}
-
-void ClientConnection::run_response_hooks(uint16_t status) {
-  if (!edits_) return;
-  Request req = request_view();
-  Context ctx(&req, edits_.get(), status, Context::Phase::response);
-  const auto& chain = route_chain(*snap_);
-  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    if (!it->on_response) continue;
-    try {
-      it->on_response(ctx);
-    } catch (...) {
-      // A failing response hook leaves the response as it is.
-    }
-  }
-}
-
 bool ClientConnection::edited_away(std::string_view name) const {
   if (!edits_) return false;
   for (const auto& r : edits_->request_remove)
@@ -449,6 +348,10 @@ bool ClientConnection::edited_away(std::string_view name) const {
 void ClientConnection::append_forwarded_path(const RoutePlan& plan) {
   HeadBuffer& b = up_head_;
   const Route& r = *route_;
+  if (edits_ && !edits_->path.empty()) {  // a middleware's rewrite wins over the route's
+    b.append(edits_->path);
+    return;
+  }
   if (!plan.actions.path.empty()) {
     // Path and params are views into this buffer: reserve first (which may
     // move it, see rebase_params), so that rendering never moves the bytes

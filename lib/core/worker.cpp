@@ -111,22 +111,9 @@ void Worker::join() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Worker::post(std::function<void()> fn) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    inbox_.push_back(std::move(fn));
-  }
-  uv_async_send(&async_);
-}
-
 void Worker::on_async(uv_async_t* a) {
   auto* w = static_cast<Worker*>(a->data);
-  std::vector<std::function<void()>> work;
-  {
-    std::lock_guard<std::mutex> lock(w->mu_);
-    work.swap(w->inbox_);
-  }
-  for (auto& fn : work) fn();
+  for (auto& fn : w->mailbox_->take()) fn();
 }
 
 void Worker::on_connection(uv_stream_t* server, int status) {
@@ -227,6 +214,7 @@ void Worker::close_handles() {
   uv_timer_stop(&sweep_timer_);
   uv_close(reinterpret_cast<uv_handle_t*>(&drain_timer_), done);
   uv_close(reinterpret_cast<uv_handle_t*>(&sweep_timer_), done);
+  mailbox_->close();
   uv_close(reinterpret_cast<uv_handle_t*>(&async_), done);
 }
 

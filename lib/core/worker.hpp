@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/io_context.hpp"
+#include "core/mailbox.hpp"
 #include "core/snapshot.hpp"
 #include "upstream/endpoint_pool.hpp"
 #include "upstream/health/health_checker.hpp"
@@ -36,7 +37,9 @@ class Worker {
   void run_thread();
   void join();
   // Runs `fn` on the worker's loop thread (the only cross-thread entry).
-  void post(std::function<void()> fn);
+  void post(std::function<void()> fn) { mailbox_->post(std::move(fn)); }
+  // For handles that may outlive the worker (Resumer).
+  const std::shared_ptr<Mailbox>& mailbox() const noexcept { return mailbox_; }
 
   // Loop thread only.
   void install(std::shared_ptr<const Snapshot> snapshot);
@@ -90,8 +93,7 @@ class Worker {
   std::vector<uv_tcp_t*> listeners_;
   // Worker 0 only: the gateway's active health checks.
   std::unique_ptr<upstream::health::HealthChecker> checker_;
-  std::mutex mu_;  // guards inbox_ only; never taken on the request path
-  std::vector<std::function<void()>> inbox_;
+  std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>(&async_);
   ClientConnection* conns_ = nullptr;
   uint32_t connections_ = 0;
   uint64_t request_seq_ = 0;

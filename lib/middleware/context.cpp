@@ -72,6 +72,35 @@ void Context::respond_error(uint16_t status, std::string_view message,
   respond(status, std::move(body), std::move(headers));
 }
 
+Resumer Context::pause() {
+  if (phase_ != Phase::request || !edits_->host || edits_->paused || edits_->responded) return {};
+  Resumer r = edits_->host->pause_exchange();
+  if (r) edits_->paused = true;
+  return r;
+}
+
+void Context::pause_for(uint32_t ms, std::function<void(Context&)> then) {
+  if (phase_ != Phase::request || !edits_->host || edits_->paused || edits_->responded) return;
+  if (edits_->host->pause_exchange_for(ms, std::move(then))) edits_->paused = true;
+}
+
+bool Context::set_upstream(std::string_view name) {
+  if (phase_ != Phase::request || !edits_->host) return false;
+  int32_t i = edits_->host->find_upstream(name);
+  if (i < 0) return false;
+  edits_->upstream = i;
+  return true;
+}
+
+bool Context::set_path(std::string_view path) {
+  if (phase_ != Phase::request || path.empty() || path.front() != '/' || path.size() > 8192)
+    return false;
+  for (char c : path)
+    if (c <= ' ' || c >= 0x7f || c == '?' || c == '#') return false;
+  edits_->path.assign(path);
+  return true;
+}
+
 std::string_view Context::request_id() const noexcept {
   return {edits_->request_id, edits_->request_id_len};
 }

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 
@@ -102,8 +103,10 @@ class PipelineTest(OriginCase):
         cfg["routes"][0]["middleware"] = [{"disable": ["missing"]}]
         self.check_error(cfg, 'routes[0].middleware[0].disable[0]: no global middleware named "missing"')
         cfg["routes"][0]["middleware"] = []
-        cfg["middleware"] = [{"type": "fault", "delay_ms": 10, "abort_status": 503}]
-        self.check_error(cfg, "middleware[0].delay_ms: not supported")
+        cfg["middleware"] = [{"type": "fault", "delay_ms": 0, "abort_status": 503}]
+        self.check_error(cfg, "middleware[0].delay_ms: must be 1..600000")
+        cfg["middleware"] = [{"type": "fault", "percent": 5}]
+        self.check_error(cfg, "middleware[0].abort_status: required (or delay_ms)")
 
 
 class RequestIdTest(OriginCase):
@@ -315,6 +318,42 @@ class BodyLimitAndFaultTest(OriginCase):
         with gateway_for(self.origin, middleware=mw) as gw:
             codes = [call(gw)[0] for _ in range(20)]
             self.assertEqual(codes.count(500), 10)
+
+    def test_fault_delay_pauses_only_the_chosen_requests(self):
+        mw = [{"type": "fault", "delay_ms": 300, "header": "x-slow"},
+              {"type": "headers", "request": {"set": {"x-after": "1"}}}]
+        with gateway_for(self.origin, middleware=mw, workers=1) as gw:
+            # A delayed request does not hold up others on the same worker.
+            results = {}
+
+            def slow():
+                t0 = time.monotonic()
+                st, _, body = call(gw, headers={"x-slow": "1"})
+                results["slow"] = (st, time.monotonic() - t0, body)
+
+            t = threading.Thread(target=slow)
+            t.start()
+            time.sleep(0.05)
+            t0 = time.monotonic()
+            st, _, body = call(gw)
+            fast = time.monotonic() - t0
+            t.join(10)
+            self.assertEqual(st, 200)
+            self.assertLess(fast, 0.25)
+            st, took, body = results["slow"]
+            self.assertEqual(st, 200)
+            self.assertGreaterEqual(took, 0.29)
+            # The hooks after the delay still ran.
+            self.assertEqual(seen(body, "x-after"), ["1"])
+
+    def test_fault_delay_then_abort(self):
+        mw = [{"type": "fault", "delay_ms": 200, "abort_status": 503}]
+        with gateway_for(self.origin, middleware=mw) as gw:
+            t0 = time.monotonic()
+            st, _, body = call(gw)
+            self.assertEqual(st, 503)
+            self.assertGreaterEqual(time.monotonic() - t0, 0.19)
+            self.assertEqual(json.loads(body)["error"], "fault injected")
 
 
 class RateLimitTest(OriginCase):

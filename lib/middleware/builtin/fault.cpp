@@ -1,7 +1,7 @@
 // fault: injected failures for testing clients and retries. A share of the
-// requests (percent), or only those that carry `header`, get abort_status
-// instead of reaching the upstream. delay_ms needs the pipeline to pause an
-// exchange, which it cannot yet; it is refused rather than ignored.
+// requests (percent), or only those that carry `header`, wait delay_ms and/or
+// get abort_status instead of reaching the upstream. The delay pauses the
+// exchange on its loop (Context::pause_for): no thread sleeps.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -17,6 +17,7 @@ namespace {
 
 struct FaultState {
   uint32_t status = 0;
+  uint32_t delay_ms = 0;
   double percent = 100;
   std::string header;
   std::atomic<uint64_t> seq{0};
@@ -37,11 +38,13 @@ MiddlewareResult make_fault(std::string_view json) {
   Options o(json, {"type", "name", "delay_ms", "abort_status", "percent", "header"});
   auto st = std::make_shared<FaultState>();
   config::ObjectReader& r = o.reader();
-  if (r.ok() && r.get("delay_ms") != nullptr)
-    r.fail("delay_ms", "not supported: the pipeline cannot pause an exchange yet");
-  require(r, "abort_status");
+  r.read("delay_ms", st->delay_ms);
+  if (r.ok() && r.get("delay_ms") && (st->delay_ms == 0 || st->delay_ms > 600000))
+    r.fail("delay_ms", "must be 1..600000");
   r.read("abort_status", st->status);
-  if (r.ok() && (st->status < 200 || st->status > 599)) r.fail("abort_status", "must be 200..599");
+  if (r.ok() && r.get("abort_status") && (st->status < 200 || st->status > 599))
+    r.fail("abort_status", "must be 200..599");
+  if (r.ok() && !st->delay_ms && !st->status) r.fail("abort_status", "required (or delay_ms)");
   read_number(r, "percent", st->percent, 100, true);
   r.read("header", st->header);
   st->header = config::ascii_lowered(std::move(st->header));
@@ -53,7 +56,15 @@ MiddlewareResult make_fault(std::string_view json) {
   res.middleware.on_request = [st](Context& ctx) {
     if (!st->header.empty() && ctx.request().header(st->header).empty()) return;
     if (!st->pick()) return;
-    ctx.respond_error(static_cast<uint16_t>(st->status), "fault injected");
+    if (!st->delay_ms) {
+      ctx.respond_error(static_cast<uint16_t>(st->status), "fault injected");
+    } else if (!st->status) {
+      ctx.pause_for(st->delay_ms);
+    } else {
+      ctx.pause_for(st->delay_ms, [st](Context& later) {
+        later.respond_error(static_cast<uint16_t>(st->status), "fault injected");
+      });
+    }
   };
   return res;
 }

@@ -1,0 +1,207 @@
+// The middleware phases of an exchange: request hooks (which may answer,
+// choose the upstream, or pause until a Resumer continues them), response
+// hooks in reverse order over the middleware that ran, and the log phase.
+#include <cstring>
+
+#include "core/client_connection.hpp"
+#include "core/pause_state.hpp"
+#include "core/worker.hpp"
+#include "http/local_response.hpp"
+
+namespace weir::core {
+
+const std::vector<Middleware>& ClientConnection::route_chain(const Snapshot& snap) const {
+  if (!route_) return snap.pipeline.global();
+  return snap.pipeline.chain(static_cast<size_t>(route_ - &snap.routes->at(0)));
+}
+
+bool ClientConnection::run_request_hooks(size_t from) {
+  const std::vector<Middleware>& chain = route_chain(*snap_);
+  if (from == 0) {
+    if (chain.empty()) return true;  // only other routes have middleware
+    edits_ = std::make_unique<Context::Edits>();
+    edits_->host = this;
+    std::string_view id = request_id();
+    std::memcpy(edits_->request_id, id.data(), id.size());
+    edits_->request_id_len = static_cast<uint8_t>(id.size());
+  }
+  Request req = request_view();
+  Context ctx(&req, edits_.get());
+  for (size_t i = from; i < chain.size() && !edits_->responded; ++i) {
+    hooks_ran_ = static_cast<uint16_t>(i + 1);
+    if (!chain[i].on_request) continue;
+    try {
+      chain[i].on_request(ctx);
+    } catch (...) {
+      ctx.respond_error(500, "middleware failed");
+    }
+    if (edits_->paused && !edits_->responded) {
+      hook_next_ = static_cast<uint16_t>(i + 1);
+      phase_ = Phase::paused;
+      return false;
+    }
+  }
+  if (edits_->paused) drop_pause();  // answered in the same hook that paused
+  if (edits_->request_id_changed) {  // error bodies and logs carry the adopted id
+    std::memcpy(request_id_, edits_->request_id, edits_->request_id_len);
+    request_id_len_ = edits_->request_id_len;
+  }
+  if (!edits_->responded) return true;
+  Response& res = edits_->local;
+  run_response_hooks(res.status);
+  for (auto& h : edits_->response_set) res.headers.push_back(h);
+  status_ = res.status;
+  std::string bytes;
+  http::append_response(bytes, res, local_close(), head_method_);
+  respond_local(std::move(bytes));
+  return false;
+}
+
+Resumer ClientConnection::pause_exchange() {
+  if (phase_ != Phase::dispatch) return {};  // a Context kept past its hook
+  auto st = std::make_shared<PauseState>();
+  st->mailbox = w_.mailbox();
+  st->conn = this;
+  pause_ = st;
+  pause_timed_ = false;
+  timer_.set(route_->timeout_ms);
+  return Resumer(std::move(st));
+}
+
+bool ClientConnection::pause_exchange_for(uint32_t ms, std::function<void(Context&)>&& then) {
+  if (phase_ != Phase::dispatch) return false;
+  pause_timed_ = true;
+  pause_then_ = std::move(then);
+  timer_.set(ms);
+  return true;
+}
+
+int32_t ClientConnection::find_upstream(std::string_view name) const {
+  for (size_t i = 0; i < snap_->upstreams.size(); ++i)
+    if (snap_->upstreams[i].name == name) return static_cast<int32_t>(i);
+  return -1;
+}
+
+void ClientConnection::drop_pause() noexcept {
+  if (pause_) {
+    pause_->conn = nullptr;  // a resume posted later finds the exchange gone
+    pause_.reset();
+  }
+  if (edits_) edits_->paused = false;
+  pause_timed_ = false;
+  pause_then_ = nullptr;
+  timer_.clear();
+}
+
+void ClientConnection::pause_expired() {
+  if (pause_timed_) {  // pause_for(): the wait is the point
+    std::function<void(Context&)> then = std::move(pause_then_);
+    pause_then_ = nullptr;
+    continue_after_pause(then ? &then : nullptr);
+    return;
+  }
+  drop_pause();
+  reject(504, "middleware did not resume in time");
+}
+
+void ClientConnection::resume_paused(PauseState& st, std::function<void(Context&)>& then) {
+  if (pause_.get() != &st || phase_ != Phase::paused) return;
+  continue_after_pause(then ? &then : nullptr);
+}
+
+void ClientConnection::continue_after_pause(std::function<void(Context&)>* then) {
+  drop_pause();
+  phase_ = Phase::dispatch;
+  if (then) {
+    Request req = request_view();
+    Context ctx(&req, edits_.get());
+    try {
+      (*then)(ctx);
+    } catch (...) {
+      ctx.respond_error(500, "middleware failed");
+    }
+    if (edits_->paused && !edits_->responded) {
+      phase_ = Phase::paused;  // paused again from the resume
+      return;
+    }
+  }
+  // The remaining hooks, or the answer a hook or `then` gave.
+  bool go_on = run_request_hooks(edits_->responded ? route_chain(*snap_).size() : hook_next_);
+  if (phase_ == Phase::paused) return;
+  if (go_on) forward();
+  if (phase_ == Phase::closing) return;
+  kick_ = true;
+  pump();
+}
+
+bool ClientConnection::response_removed(std::string_view name) const {
+  for (const auto& r : edits_->response_remove)
+    if (iequals(r, name)) return true;
+  return false;
+}
+
+void ClientConnection::run_log_hooks(bool aborted) {
+  if (!log_armed_) return;
+  log_armed_ = false;
+  // Before routing (a malformed head, a timeout) the exchange has no
+  // snapshot of its own yet: the current one's global middleware log it.
+  const Snapshot& snap = snap_ ? *snap_ : *w_.snapshot();
+  const std::vector<Middleware>& chain = snap_ ? route_chain(snap) : snap.pipeline.global();
+  ExchangeInfo info;
+  info.status = status_;
+  info.aborted = aborted;
+  info.bytes_in = body_bytes_;
+  info.bytes_out = bytes_out_;
+  uint64_t now = uv_hrtime();
+  info.duration_us = (now - start_ns_) / 1000;
+  info.upstream_us = head_ns_ ? (head_ns_ - start_ns_) / 1000 : 0;
+  uv_timeval64_t tv{};
+  uv_gettimeofday(&tv);
+  info.start_ms = tv.tv_sec * 1000 + tv.tv_usec / 1000 - static_cast<int64_t>(info.duration_us / 1000);
+  if (endpoint_) info.upstream = endpoint_->address;
+  info.retries = tries_;
+  info.reason = error_reason_;
+  Context::Edits none;
+  Context::Edits* e = edits_ ? edits_.get() : &none;
+  std::string_view id = request_id();
+  std::memcpy(e->request_id, id.data(), id.size());
+  e->request_id_len = static_cast<uint8_t>(id.size());
+  Request req;
+  if (snap_) {
+    req = request_view();
+  } else if (rbuf_.data && url_len_) {  // the head is incomplete or invalid: no fields
+    req.method = llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
+    req.target = std::string_view(rbuf_.data + url_off_, url_len_);
+    req.client_ip = client_ip_view();
+  } else {
+    req.client_ip = client_ip_view();
+  }
+  Context ctx(&req, e, status_, Context::Phase::log, &info);
+  for (const Middleware& m : chain) {
+    if (!m.on_log) continue;
+    try {
+      m.on_log(ctx);
+    } catch (...) {
+      // Logging must not change the exchange.
+    }
+  }
+}
+
+void ClientConnection::run_response_hooks(uint16_t status) {
+  if (!edits_) return;
+  Request req = request_view();
+  Context ctx(&req, edits_.get(), status, Context::Phase::response);
+  // Only the middleware whose request phase ran see the response, as with
+  // Envoy's local replies: one that answered is the innermost.
+  const auto& chain = route_chain(*snap_);
+  for (size_t i = std::min<size_t>(hooks_ran_, chain.size()); i-- > 0;) {
+    if (!chain[i].on_response) continue;
+    try {
+      chain[i].on_response(ctx);
+    } catch (...) {
+      // A failing response hook leaves the response as it is.
+    }
+  }
+}
+
+}  // namespace weir::core

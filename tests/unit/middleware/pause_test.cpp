@@ -1,0 +1,369 @@
+// Pausing and resuming exchanges, choosing the upstream from a middleware,
+// and which response hooks see a local answer: through a real Gateway on
+// loopback, with in-process handlers as the upstream side.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "weir/gateway.hpp"
+
+namespace weir {
+namespace {
+
+struct Reply {
+  int status = 0;
+  std::string head;
+  std::string body;
+  bool has(std::string_view line) const { return head.find(line) != std::string::npos; }
+};
+
+int connect_to(uint16_t port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// One request on its own connection (Connection: close), read to EOF with a
+// bounded wait.
+Reply get(uint16_t port, const std::string& path, const std::string& extra = {}) {
+  Reply r;
+  int fd = connect_to(port);
+  if (fd < 0) return r;
+  std::string req = "GET " + path + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" + extra + "\r\n";
+  if (::send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
+    ::close(fd);
+    return r;
+  }
+  std::string all;
+  char buf[4096];
+  pollfd p{fd, POLLIN, 0};
+  while (::poll(&p, 1, 10000) > 0) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    all.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  size_t end = all.find("\r\n\r\n");
+  if (all.size() < 12 || end == std::string::npos) return r;
+  r.status = std::stoi(all.substr(9, 3));
+  r.head = all.substr(0, end);
+  r.body = all.substr(end + 4);
+  return r;
+}
+
+// A handler that answers with its name and the x-mark request headers seen.
+Handler named(std::string name) {
+  return [name](const Request& req, Response& res) {
+    res.status = 200;
+    res.body = name;
+    if (req.path != "/x") res.body += " " + std::string(req.path);
+    for (const auto& h : req.headers)
+      if (iequals(h.name, "x-mark")) res.body += " " + std::string(h.value);
+  };
+}
+
+// Two origin gateways ("a" and "b") and the gateway under test in front of them.
+class PauseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* name : {"a", "b"}) {
+      auto o = std::make_unique<Gateway>(GatewayOptions{.workers = 1});
+      Router r;
+      r.add({.name = name, .path = "/*rest", .target = Target::to_handler(named(name))});
+      o->router(std::move(r)).listen("127.0.0.1", 0);
+      ASSERT_TRUE(o->start());
+      origins_.push_back(std::move(o));
+    }
+  }
+  void TearDown() override {
+    if (gw_) gw_->stop(1000);
+    for (auto& o : origins_) o->stop(1000);
+  }
+
+  void serve(Pipeline p, uint32_t timeout_ms = 30000, uint32_t workers = 2) {
+    gw_ = std::make_unique<Gateway>(GatewayOptions{.workers = workers});
+    for (size_t i = 0; i < origins_.size(); ++i) {
+      std::string addr = "127.0.0.1:" + std::to_string(origins_[i]->ports()[0]);
+      gw_->upstream(i == 0 ? "a" : "b", UpstreamPool({}, {{addr, 1}}));
+    }
+    Router r;
+    Route route{.name = "main", .path = "/*rest", .target = Target::to_upstream("a")};
+    route.timeout_ms = timeout_ms;
+    r.add(std::move(route));
+    gw_->router(std::move(r)).pipeline(std::move(p)).listen("127.0.0.1", 0);
+    ASSERT_TRUE(gw_->start());
+    port_ = gw_->ports()[0];
+  }
+
+  std::vector<std::unique_ptr<Gateway>> origins_;
+  std::unique_ptr<Gateway> gw_;
+  uint16_t port_ = 0;
+};
+
+Middleware marker(std::string name, std::string mark) {
+  Middleware m;
+  m.name = name;
+  m.on_request = [mark](Context& ctx) { ctx.add_request_header("x-mark", mark); };
+  m.on_response = [name](Context& ctx) { ctx.add_response_header("x-seen-by", name); };
+  return m;
+}
+
+TEST_F(PauseTest, ResumedFromAnotherThreadRunsTheRestOfTheChain) {
+  std::mutex mu;
+  std::vector<std::thread> threads;
+  Pipeline p;
+  p.use(marker("first", "1"));
+  Middleware pauser{.name = "pauser"};
+  pauser.on_request = [&](Context& ctx) {
+    Resumer r = ctx.pause();
+    ASSERT_TRUE(r);
+    std::lock_guard<std::mutex> lock(mu);
+    threads.emplace_back([r] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      r.resume([](Context& c) { c.add_request_header("x-mark", "resumed"); });
+      r.resume([](Context& c) { c.add_request_header("x-mark", "twice"); });  // ignored
+    });
+  };
+  p.use(pauser).use(marker("last", "3"));
+  serve(std::move(p));
+  for (int i = 0; i < 20; ++i) {
+    Reply r = get(port_, "/x");
+    ASSERT_EQ(r.status, 200) << r.head;
+    EXPECT_EQ(r.body, "a 1 resumed 3");
+    EXPECT_TRUE(r.has("x-seen-by: last\r\nx-seen-by: first")) << r.head;
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  for (auto& t : threads) t.join();
+}
+
+TEST_F(PauseTest, ResumeMayAnswerAndOnlyEarlierMiddlewareSeeTheAnswer) {
+  std::atomic<int> later_ran{0};
+  Pipeline p;
+  p.use(marker("first", "1"));
+  Middleware pauser{.name = "pauser"};
+  pauser.on_request = [](Context& ctx) {
+    Resumer r = ctx.pause();
+    std::thread([r] { r.resume([](Context& c) { c.respond(403, "denied\n"); }); }).detach();
+  };
+  pauser.on_response = [](Context& ctx) { ctx.add_response_header("x-seen-by", "pauser"); };
+  Middleware later = marker("later", "3");
+  later.on_request = [&](Context&) { later_ran++; };
+  p.use(pauser).use(later);
+  serve(std::move(p));
+  Reply r = get(port_, "/x");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.body, "denied\n");
+  EXPECT_TRUE(r.has("x-seen-by: pauser\r\nx-seen-by: first")) << r.head;
+  EXPECT_FALSE(r.has("x-seen-by: later")) << r.head;
+  EXPECT_EQ(later_ran.load(), 0);
+}
+
+TEST_F(PauseTest, AnsweringHookHidesTheResponseFromLaterMiddleware) {
+  Pipeline p;
+  p.use(marker("first", "1"));
+  Middleware answer{.name = "answer"};
+  answer.on_request = [](Context& ctx) { ctx.respond(204); };
+  p.use(answer).use(marker("later", "3"));
+  serve(std::move(p));
+  Reply r = get(port_, "/x");
+  EXPECT_EQ(r.status, 204);
+  EXPECT_TRUE(r.has("x-seen-by: first")) << r.head;
+  EXPECT_FALSE(r.has("x-seen-by: later")) << r.head;
+}
+
+TEST_F(PauseTest, PauseNeverResumedEndsWith504AfterTheRouteTimeout) {
+  std::vector<Resumer> kept;
+  std::mutex mu;
+  std::atomic<int> logged{0};
+  Pipeline p;
+  Middleware stuck{.name = "stuck"};
+  stuck.on_request = [&](Context& ctx) {
+    std::lock_guard<std::mutex> lock(mu);
+    kept.push_back(ctx.pause());
+  };
+  stuck.on_log = [&](Context& ctx) {
+    if (ctx.exchange()->status == 504) logged++;
+  };
+  p.use(stuck);
+  serve(std::move(p), 200);
+  auto t0 = std::chrono::steady_clock::now();
+  Reply r = get(port_, "/x");
+  EXPECT_EQ(r.status, 504);
+  EXPECT_NE(r.body.find("middleware did not resume in time"), std::string::npos) << r.body;
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(190));
+  // Resuming an exchange that already ended is harmless.
+  std::lock_guard<std::mutex> lock(mu);
+  for (auto& k : kept) k.resume([](Context& c) { c.respond(200); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  EXPECT_EQ(logged.load(), 1);
+}
+
+TEST_F(PauseTest, ClientGoneWhilePausedIsLoggedAndResumeIsSafe) {
+  std::mutex mu;
+  std::vector<Resumer> kept;
+  std::atomic<int> aborted{0};
+  std::atomic<int> paused{0};
+  Pipeline p;
+  Middleware hold{.name = "hold"};
+  hold.on_request = [&](Context& ctx) {
+    std::lock_guard<std::mutex> lock(mu);
+    kept.push_back(ctx.pause());
+    paused++;
+  };
+  hold.on_log = [&](Context& ctx) {
+    if (ctx.exchange()->aborted) aborted++;
+  };
+  p.use(hold);
+  serve(std::move(p));
+  for (int i = 0; i < 8; ++i) {
+    int fd = connect_to(port_);
+    ASSERT_GE(fd, 0);
+    std::string req = "GET /x HTTP/1.1\r\nHost: t\r\n\r\n";
+    ASSERT_EQ(::send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+    for (int k = 0; k < 200 && paused.load() <= i; ++k)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ::close(fd);
+  }
+  for (int k = 0; k < 400 && aborted.load() < 8; ++k)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(aborted.load(), 8);
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(kept.size(), 8u);
+  for (auto& k : kept) k.resume([](Context& c) { c.respond(200); });
+  // The gateway keeps serving: a resume of a gone exchange changed nothing.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  kept.clear();
+}
+
+TEST_F(PauseTest, ResumeAfterTheGatewayIsGoneIsSafe) {
+  std::mutex mu;
+  std::vector<Resumer> kept;
+  Pipeline p;
+  Middleware hold{.name = "hold"};
+  hold.on_request = [&](Context& ctx) {
+    std::lock_guard<std::mutex> lock(mu);
+    kept.push_back(ctx.pause());
+  };
+  p.use(hold);
+  serve(std::move(p));
+  int fd = connect_to(port_);
+  std::string req = "GET /x HTTP/1.1\r\nHost: t\r\n\r\n";
+  ASSERT_EQ(::send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+  for (int k = 0; k < 400; ++k) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!kept.empty()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  gw_->stop(100);
+  gw_.reset();
+  ::close(fd);
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(kept.size(), 1u);
+  kept[0].resume();
+}
+
+TEST_F(PauseTest, PauseForContinuesByItself) {
+  Pipeline p;
+  Middleware wait{.name = "wait"};
+  wait.on_request = [](Context& ctx) { ctx.pause_for(120); };
+  p.use(wait).use(marker("after", "2"));
+  serve(std::move(p));
+  auto t0 = std::chrono::steady_clock::now();
+  Reply r = get(port_, "/x");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "a 2");
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(115));
+}
+
+TEST_F(PauseTest, ManyPausedExchangesResumeOnTheirOwnWorkers) {
+  std::atomic<int> resumed{0};
+  Pipeline p;
+  Middleware pauser{.name = "pauser"};
+  pauser.on_request = [&](Context& ctx) {
+    Resumer r = ctx.pause();
+    std::thread([r, &resumed] {
+      r.resume([&resumed](Context& c) {
+        resumed++;
+        c.add_request_header("x-mark", "ok");
+      });
+    }).detach();
+  };
+  p.use(pauser);
+  serve(std::move(p));
+  std::vector<std::thread> clients;
+  std::atomic<int> good{0};
+  for (int t = 0; t < 4; ++t)
+    clients.emplace_back([&] {
+      for (int i = 0; i < 25; ++i)
+        if (get(port_, "/x").body == "a ok") good++;
+    });
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(good.load(), 100);
+  EXPECT_EQ(resumed.load(), 100);
+}
+
+TEST_F(PauseTest, SetUpstreamOverridesTheRoute) {
+  Pipeline p;
+  Middleware chooser{.name = "chooser"};
+  chooser.on_request = [](Context& ctx) {
+    if (ctx.request().header("x-to") == "b") {
+      EXPECT_TRUE(ctx.set_upstream("b"));
+    }
+    EXPECT_FALSE(ctx.set_upstream("nowhere"));
+  };
+  p.use(chooser);
+  serve(std::move(p));
+  EXPECT_EQ(get(port_, "/x").body, "a");
+  EXPECT_EQ(get(port_, "/x", "x-to: b\r\n").body, "b");
+}
+
+TEST_F(PauseTest, SetPathRewritesTheForwardedPath) {
+  Pipeline p;
+  Middleware rw{.name = "rw"};
+  rw.on_request = [](Context& ctx) {
+    EXPECT_FALSE(ctx.set_path("no-slash"));
+    EXPECT_FALSE(ctx.set_path("/a b"));
+    EXPECT_FALSE(ctx.set_path("/a?b"));
+    EXPECT_TRUE(ctx.set_path("/v2/users"));
+    EXPECT_EQ(ctx.request().path, "/x");
+  };
+  p.use(rw);
+  serve(std::move(p));
+  EXPECT_EQ(get(port_, "/x?q=1").body, "a /v2/users");
+}
+
+TEST(PauseContext, AContextWithoutAGatewayDoesNotPause) {
+  Request req;
+  Context::Edits edits;
+  Context ctx(&req, &edits);
+  EXPECT_FALSE(ctx.pause());
+  ctx.pause_for(10);
+  EXPECT_FALSE(edits.paused);
+  EXPECT_FALSE(ctx.set_upstream("a"));
+  Context resp(&req, &edits, 200, Context::Phase::response);
+  EXPECT_FALSE(resp.pause());
+  Resumer empty;
+  empty.resume();  // harmless
+}
+
+}  // namespace
+}  // namespace weir
