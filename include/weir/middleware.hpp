@@ -107,6 +107,10 @@ class WEIR_API Context {
   // target. false (nothing changed) when the snapshot has no such upstream.
   bool set_upstream(std::string_view name);
 
+  // Body phase (on_request_body): the body sent upstream instead of the
+  // one received; framed with Content-Length. false in other phases.
+  bool set_request_body(std::string body);
+
   // Request phase: the path sent upstream (the query is kept), instead of
   // the route's rewrite. false (unchanged) unless it starts with '/', is at
   // most 8192 bytes, and holds only visible ASCII without '?' and '#'.
@@ -154,6 +158,9 @@ class WEIR_API Context {
     std::vector<std::string> response_remove;  // filters the response's own headers
     std::vector<std::pair<std::string, std::string>> values;
     std::string path;  // set_path(); empty: the route decides
+    std::string body;  // set_request_body()
+    bool body_set = false;
+    bool in_body_phase = false;
     std::shared_ptr<const void> claims;  // a verified JWT's claims (jwt middleware)
     Host* host = nullptr;
     int32_t upstream = -1;  // set_upstream(): an index into the snapshot's upstreams
@@ -184,6 +191,19 @@ struct Middleware {
   std::function<void(Context&)> on_request;   // before the upstream; may respond()
   std::function<void(Context&)> on_response;  // response head, reverse order
   std::function<void(Context&)> on_log;       // the exchange ended, in order
+
+  // Body phases, opt-in: an exchange pays for them only on routes whose
+  // chain has one (docs/middleware.md).
+  // The whole request body, buffered before the upstream (or handler) is
+  // contacted, after every on_request; in list order. May set_request_body(),
+  // respond() or pause(). A body over request_body_max bytes gets 413.
+  std::function<void(Context&, std::string_view body)> on_request_body;
+  uint32_t request_body_max = 1u << 20;
+  // The request body as it streams upstream, chunk by chunk (read-only);
+  // `last` marks the final call, with an empty chunk.
+  std::function<void(Context&, std::string_view chunk, bool last)> on_request_chunk;
+  // The response body as it streams to the client (read-only), likewise.
+  std::function<void(Context&, std::string_view chunk, bool last)> on_response_chunk;
 };
 
 class WEIR_API Pipeline {

@@ -220,6 +220,8 @@ void ClientConnection::pump() {
       if (phase_ == Phase::dispatch) {
         head_end_ = rpos_;
         dispatch();
+      } else if (phase_ == Phase::buffering && request_done_) {
+        body_complete();
       }
       if (request_done_ && response_done_ && phase_ != Phase::idle &&
           phase_ != Phase::closing && phase_ != Phase::raw)
@@ -269,7 +271,9 @@ void ClientConnection::start_message() noexcept {
   reject_message_ = nullptr;
   request_done_ = response_done_ = response_started_ = false;
   head_method_ = up_chunked_ = down_chunked_ = down_eof_framed_ = false;
-  expect_continue_ = upgrade_ = retried_ = body_sent_ = false;
+  expect_continue_ = upgrade_ = retried_ = body_sent_ = body_buffered_ = false;
+  paused_in_body_ = false;
+  body_hooks_ = 0;
   retry_pending_ = false;
   error_reason_ = {};
   tries_ = 0;
@@ -389,6 +393,7 @@ int ClientConnection::cb_body(llhttp_t* p, const char* at, size_t len) {
   }
   switch (c->phase_) {
     case Phase::upstream:
+      if (c->body_hooks_ & MiddlewareChains::request_chunk) c->run_chunk_hooks(true, {at, len}, false);
       c->add_body(at, len);
       if (c->up_ && c->up_->out().pending() > kHighWater) {
         c->parse_paused_ = true;
@@ -396,6 +401,14 @@ int ClientConnection::cb_body(llhttp_t* p, const char* at, size_t len) {
       }
       return 0;
     case Phase::handler:
+      c->handler_body_.append(at, len);
+      return 0;
+    case Phase::buffering:
+      if (c->handler_body_.size() + len > c->snap_->pipeline.info[c->chain_index()].request_body_max) {
+        c->reject_status_ = 413;
+        c->reject_message_ = "request body too large";
+        return -1;
+      }
       c->handler_body_.append(at, len);
       return 0;
     default:
@@ -406,6 +419,8 @@ int ClientConnection::cb_body(llhttp_t* p, const char* at, size_t len) {
 int ClientConnection::cb_message_complete(llhttp_t* p) {
   auto* c = self_of(p);
   c->request_done_ = true;
+  if (c->phase_ == Phase::upstream && (c->body_hooks_ & MiddlewareChains::request_chunk))
+    c->run_chunk_hooks(true, {}, true);
   if (c->phase_ == Phase::upstream || c->phase_ == Phase::connecting) c->finish_request_body();
   if (c->phase_ == Phase::handler) c->run_handler();
   if (c->phase_ == Phase::closing) return HPE_PAUSED;

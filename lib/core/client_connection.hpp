@@ -52,6 +52,7 @@ class ClientConnection final : public upstream::UpstreamSink, private Context::H
     upstream,    // request relayed to the upstream
     paused,      // a request hook paused the exchange (Context::pause)
     handler,     // collecting the body for an in-process handler
+    buffering,   // collecting the body for on_request_body hooks
     local,       // a local response is going out; the request is being discarded
     raw,         // upgraded: bytes spliced both ways
     closing,
@@ -91,6 +92,13 @@ class ClientConnection final : public upstream::UpstreamSink, private Context::H
   bool local_close() noexcept;
   Request request_view() const;
   void forward();  // after the request hooks: to the upstream, a handler, an answer
+  void to_upstream();
+  size_t chain_index() const noexcept;
+  bool run_body_hooks(size_t from);  // false when a middleware answered or paused
+  void body_complete();              // the buffered body is in: body hooks, then on
+  void after_body();
+  void run_chunk_hooks(bool request, std::string_view chunk, bool last);
+  void answer_from_hooks();
   bool run_request_hooks(size_t from);  // false when a middleware answered or paused
   // Context::Host
   Resumer pause_exchange() override;
@@ -229,6 +237,9 @@ class ClientConnection final : public upstream::UpstreamSink, private Context::H
   std::function<void(Context&)> pause_then_;  // pause_for()'s continuation
   uint16_t hook_next_ = 0;                 // the request hook after the pausing one
   uint16_t hooks_ran_ = 0;                 // request hooks reached: they see the response
+  uint8_t body_hooks_ = 0;                 // MiddlewareChains::BodyHooks of this exchange's chain
+  bool paused_in_body_ = false;            // the pause came from an on_request_body hook
+  bool body_buffered_ = false;             // the request body is whole in handler_body_
   char request_id_[Context::kMaxRequestIdBytes] = {};  // generated, or adopted by request_id
   uint8_t request_id_len_ = 0;
   bool log_armed_ = false;         // the log phase is owed for the current exchange

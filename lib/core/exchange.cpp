@@ -209,6 +209,7 @@ void ClientConnection::dispatch() {
     return;
   }
   hooks_ran_ = 0;
+  body_hooks_ = snap_->pipeline.empty() ? 0 : snap_->pipeline.info[chain_index()].body_hooks;
   if (!snap_->pipeline.empty() && !run_request_hooks(0)) return;  // answered or paused
   forward();
 }
@@ -246,16 +247,31 @@ void ClientConnection::forward() {
       upstream_index_ = -1;
       break;
   }
-  if (upstream_index_ < 0) {
-    phase_ = Phase::handler;
+  if (upstream_index_ < 0 || (body_hooks_ & MiddlewareChains::request_body)) {
+    if (body_hooks_ & MiddlewareChains::request_body) {
+      uint32_t max = snap_->pipeline.info[chain_index()].request_body_max;
+      if ((parser_.flags & F_CONTENT_LENGTH) && parser_.content_length > max) {
+        reject(413, "request body too large");
+        return;
+      }
+    }
+    // The body is collected first: for the handler, or for body hooks.
+    phase_ = upstream_index_ < 0 && !(body_hooks_ & MiddlewareChains::request_body)
+                 ? Phase::handler : Phase::buffering;
     parse_paused_ = false;
     kick_ = true;
     if (has_body && expect_continue_) {
       uv_buf_t b = uv_buf_init(const_cast<char*>(k100Continue), sizeof k100Continue - 1);
       out_.send(&b, 1);
+      expect_continue_ = false;
     }
-    return;  // run_handler() once the body is in (cb_message_complete)
+    return;  // run_handler() or body_complete() once the body is in
   }
+  to_upstream();
+}
+
+void ClientConnection::to_upstream() {
+  const RoutePlan& plan = snap_->plans[static_cast<size_t>(route_ - &snap_->routes->at(0))];
   started_ms_ = uv_now(io_.loop);
   if (!admit_by_breaker()) return;
   if (!pick_endpoint(nullptr)) {
@@ -264,7 +280,7 @@ void ClientConnection::forward() {
   }
   w_.begin_request();
   in_flight_ = true;
-  up_chunked_ = (parser_.flags & F_CHUNKED) != 0;
+  up_chunked_ = !body_buffered_ && (parser_.flags & F_CHUNKED) != 0;
   build_request_head(plan);
   if (up_head_.failed()) {
     reject(503, "out of memory");
@@ -466,7 +482,13 @@ void ClientConnection::build_request_head(const RoutePlan& plan) {
     for (const auto& [name, value] : edits_->request_add)
       if (http::is_safe_field(name, value)) put_field(b, name, value);
   }
-  if (up_chunked_) {
+  if (body_buffered_) {
+    if (!handler_body_.empty() || (parser_.flags & (F_CHUNKED | F_CONTENT_LENGTH))) {
+      b.append("content-length: ");
+      b.append_uint(handler_body_.size());
+      b.append(kCrlf);
+    }
+  } else if (up_chunked_) {
     b.append("transfer-encoding: chunked\r\n");
   } else if (parser_.flags & F_CONTENT_LENGTH) {
     b.append("content-length: ");
@@ -709,6 +731,11 @@ void ClientConnection::send_request_head() {
   phase_ = Phase::upstream;
   up_->expect_response(head_method_, try_timeout_ms());
   io_.up.add(up_head_.data() + path_len_, up_head_.size() - path_len_);
+  if (body_buffered_ && !handler_body_.empty()) {
+    // Sent again as is by a retry: a buffered body can be replayed.
+    if (io_.up.full()) flush_up();
+    io_.up.add(handler_body_.data(), handler_body_.size());
+  }
   bool has_body = (parser_.flags & F_CHUNKED) || parser_.content_length > 0;
   if (has_body && expect_continue_ && parser_.http_minor == 1 && !body_sent_ && !response_started_) {
     uv_buf_t b = uv_buf_init(const_cast<char*>(k100Continue), sizeof k100Continue - 1);
@@ -913,6 +940,7 @@ void ClientConnection::on_response_head(const upstream::ResponseHead& h) {
 
 bool ClientConnection::on_response_body(const char* data, size_t len) {
   bytes_out_ += len;
+  if (body_hooks_ & MiddlewareChains::response_chunk) run_chunk_hooks(false, {data, len}, false);
   if (io_.down.full()) flush_down();
   add_payload(io_.down, data, len, down_chunked_);
   if (out_.pending() > kHighWater) {
@@ -923,6 +951,7 @@ bool ClientConnection::on_response_body(const char* data, size_t len) {
 }
 
 void ClientConnection::on_response_complete() {
+  if (body_hooks_ & MiddlewareChains::response_chunk) run_chunk_hooks(false, {}, true);
   if (down_chunked_) {
     if (io_.down.full()) flush_down();
     io_.down.add(kLastChunk, sizeof kLastChunk - 1);

@@ -15,6 +15,21 @@ const std::vector<Middleware>& ClientConnection::route_chain(const Snapshot& sna
   return snap.pipeline.chain(static_cast<size_t>(route_ - &snap.routes->at(0)));
 }
 
+size_t ClientConnection::chain_index() const noexcept {
+  if (!route_) return snap_->pipeline.chains.size() - 1;
+  return static_cast<size_t>(route_ - &snap_->routes->at(0));
+}
+
+void ClientConnection::answer_from_hooks() {
+  Response& res = edits_->local;
+  run_response_hooks(res.status);
+  for (auto& h : edits_->response_set) res.headers.push_back(h);
+  status_ = res.status;
+  std::string bytes;
+  http::append_response(bytes, res, local_close(), head_method_);
+  respond_local(std::move(bytes));
+}
+
 bool ClientConnection::run_request_hooks(size_t from) {
   const std::vector<Middleware>& chain = route_chain(*snap_);
   if (from == 0) {
@@ -47,18 +62,73 @@ bool ClientConnection::run_request_hooks(size_t from) {
     request_id_len_ = edits_->request_id_len;
   }
   if (!edits_->responded) return true;
-  Response& res = edits_->local;
-  run_response_hooks(res.status);
-  for (auto& h : edits_->response_set) res.headers.push_back(h);
-  status_ = res.status;
-  std::string bytes;
-  http::append_response(bytes, res, local_close(), head_method_);
-  respond_local(std::move(bytes));
+  answer_from_hooks();
   return false;
 }
 
+bool ClientConnection::run_body_hooks(size_t from) {
+  const std::vector<Middleware>& chain = route_chain(*snap_);
+  edits_->in_body_phase = true;
+  Request req = request_view();
+  Context ctx(&req, edits_.get());
+  for (size_t i = from; i < chain.size() && !edits_->responded; ++i) {
+    if (!chain[i].on_request_body) continue;
+    try {
+      chain[i].on_request_body(ctx, edits_->body_set ? edits_->body : handler_body_);
+    } catch (...) {
+      ctx.respond_error(500, "middleware failed");
+    }
+    if (edits_->paused && !edits_->responded) {
+      hook_next_ = static_cast<uint16_t>(i + 1);
+      paused_in_body_ = true;
+      phase_ = Phase::paused;
+      return false;
+    }
+  }
+  if (edits_->paused) drop_pause();
+  edits_->in_body_phase = false;
+  if (!edits_->responded) return true;
+  answer_from_hooks();
+  return false;
+}
+
+void ClientConnection::body_complete() {
+  if (run_body_hooks(0)) after_body();
+}
+
+void ClientConnection::after_body() {
+  if (edits_->body_set) {
+    handler_body_.swap(edits_->body);
+    edits_->body_set = false;
+  }
+  if (upstream_index_ < 0) {
+    phase_ = Phase::handler;
+    run_handler();
+    return;
+  }
+  body_buffered_ = true;
+  to_upstream();
+}
+
+void ClientConnection::run_chunk_hooks(bool request, std::string_view chunk, bool last) {
+  if (!edits_) return;
+  Request req = request_view();
+  Context ctx(&req, edits_.get(), request ? 0 : status_,
+              request ? Context::Phase::request : Context::Phase::response);
+  for (const Middleware& m : route_chain(*snap_)) {
+    const auto& hook = request ? m.on_request_chunk : m.on_response_chunk;
+    if (!hook) continue;
+    try {
+      hook(ctx, chunk, last);
+    } catch (...) {
+      // Observers: a failing one leaves the body as it is.
+    }
+  }
+}
+
 Resumer ClientConnection::pause_exchange() {
-  if (phase_ != Phase::dispatch) return {};  // a Context kept past its hook
+  // Only from a hook that runs now (not a Context kept past its hook).
+  if (phase_ != Phase::dispatch && phase_ != Phase::buffering) return {};
   auto st = std::make_shared<PauseState>();
   st->mailbox = w_.mailbox();
   st->conn = this;
@@ -69,7 +139,7 @@ Resumer ClientConnection::pause_exchange() {
 }
 
 bool ClientConnection::pause_exchange_for(uint32_t ms, std::function<void(Context&)>&& then) {
-  if (phase_ != Phase::dispatch) return false;
+  if (phase_ != Phase::dispatch && phase_ != Phase::buffering) return false;
   pause_timed_ = true;
   pause_then_ = std::move(then);
   timer_.set(ms);
@@ -111,7 +181,7 @@ void ClientConnection::resume_paused(PauseState& st, std::function<void(Context&
 
 void ClientConnection::continue_after_pause(std::function<void(Context&)>* then) {
   drop_pause();
-  phase_ = Phase::dispatch;
+  phase_ = paused_in_body_ ? Phase::buffering : Phase::dispatch;
   if (then) {
     Request req = request_view();
     Context ctx(&req, edits_.get());
@@ -126,9 +196,18 @@ void ClientConnection::continue_after_pause(std::function<void(Context&)>* then)
     }
   }
   // The remaining hooks, or the answer a hook or `then` gave.
-  bool go_on = run_request_hooks(edits_->responded ? route_chain(*snap_).size() : hook_next_);
-  if (phase_ == Phase::paused) return;
-  if (go_on) forward();
+  size_t from = edits_->responded ? route_chain(*snap_).size() : hook_next_;
+  if (paused_in_body_) {
+    paused_in_body_ = false;
+    if (run_body_hooks(from)) after_body();
+  } else if (run_request_hooks(from)) {
+    forward();
+  }
+  if (phase_ == Phase::paused || phase_ == Phase::closing) return;
+  // A pause in the body phase comes back with the whole request read: an
+  // answer now may end the exchange here, as pump() would have.
+  if (request_done_ && response_done_ && phase_ != Phase::idle && phase_ != Phase::raw)
+    end_exchange();
   if (phase_ == Phase::closing) return;
   kick_ = true;
   pump();

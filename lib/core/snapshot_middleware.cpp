@@ -1,6 +1,8 @@
 // Middleware instances of a snapshot: built from the config by their
 // factories each time a snapshot is built (start, reload), so a reload picks
 // up changed options and files (JWT keys, access log paths).
+#include <algorithm>
+
 #include "config/key_path.hpp"
 #include "config/parse_middleware.hpp"
 #include "core/snapshot.hpp"
@@ -12,10 +14,26 @@ namespace {
 bool has_hooks(const std::vector<Middleware>& chain, bool* log) {
   bool any = false;
   for (const Middleware& m : chain) {
-    any = any || m.on_request || m.on_response || m.on_log;
+    any = any || m.on_request || m.on_response || m.on_log || m.on_request_body ||
+          m.on_request_chunk || m.on_response_chunk;
     *log = *log || static_cast<bool>(m.on_log);
   }
   return any;
+}
+
+MiddlewareChains::ChainInfo chain_info(const std::vector<Middleware>& chain) {
+  MiddlewareChains::ChainInfo info;
+  for (const Middleware& m : chain) {
+    if (m.on_request_body) {
+      info.request_body_max = info.body_hooks & MiddlewareChains::request_body
+                                  ? std::min(info.request_body_max, m.request_body_max)
+                                  : m.request_body_max;
+      info.body_hooks |= MiddlewareChains::request_body;
+    }
+    if (m.on_request_chunk) info.body_hooks |= MiddlewareChains::request_chunk;
+    if (m.on_response_chunk) info.body_hooks |= MiddlewareChains::response_chunk;
+  }
+  return info;
 }
 
 }  // namespace
@@ -61,7 +79,11 @@ Status build_middleware_chains(const SnapshotParts& parts, Snapshot& snap) {
   out.chains.push_back(std::move(global));
   out.any = false;
   out.any_log = false;
-  for (const auto& chain : out.chains) out.any = has_hooks(chain, &out.any_log) || out.any;
+  out.info.clear();
+  for (const auto& chain : out.chains) {
+    out.any = has_hooks(chain, &out.any_log) || out.any;
+    out.info.push_back(chain_info(chain));
+  }
   return {};
 }
 

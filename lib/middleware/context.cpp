@@ -92,6 +92,13 @@ bool Context::set_upstream(std::string_view name) {
   return true;
 }
 
+bool Context::set_request_body(std::string body) {
+  if (phase_ != Phase::request || !edits_->in_body_phase) return false;
+  edits_->body = std::move(body);
+  edits_->body_set = true;
+  return true;
+}
+
 bool Context::set_path(std::string_view path) {
   if (phase_ != Phase::request || path.empty() || path.front() != '/' || path.size() > 8192)
     return false;
