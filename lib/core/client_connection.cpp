@@ -438,7 +438,8 @@ void ClientConnection::end_exchange() {
   }
   release_endpoint();
   snap_.reset();
-  edits_.reset();
+  io_.edits.give(edits_);
+  edits_ = nullptr;
   handler_body_.clear();
   if (handler_body_.capacity() > 64 * 1024) std::string().swap(handler_body_);
   up_head_.release();
@@ -569,6 +570,7 @@ void ClientConnection::on_closed(uv_handle_t* h) {
   if (--c->open_handles_ > 0) return;
   c->io_.io.give(c->rbuf_);
   c->fields_.release(c->io_.fields);
+  c->io_.edits.give(c->edits_);
   delete c;
 }
 

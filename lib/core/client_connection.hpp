@@ -231,7 +231,7 @@ class ClientConnection final : public upstream::UpstreamSink, private Context::H
   upstream::UpstreamConnection* up_ = nullptr;
   std::shared_ptr<upstream::EndpointPool> endpoint_;
   std::string handler_body_;
-  std::unique_ptr<Context::Edits> edits_;  // only when the pipeline has middleware
+  Context::Edits* edits_ = nullptr;  // from io_.edits, while the exchange runs middleware
   std::shared_ptr<PauseState> pause_;      // while paused by Context::pause()
   bool pause_timed_ = false;               // paused by pause_for(): the timer resumes
   std::function<void(Context&)> pause_then_;  // pause_for()'s continuation

@@ -34,14 +34,15 @@ bool ClientConnection::run_request_hooks(size_t from) {
   const std::vector<Middleware>& chain = route_chain(*snap_);
   if (from == 0) {
     if (chain.empty()) return true;  // only other routes have middleware
-    edits_ = std::make_unique<Context::Edits>();
+    io_.edits.give(edits_);  // an earlier exchange's, if it never ended
+    edits_ = io_.edits.take();
     edits_->host = this;
     std::string_view id = request_id();
     std::memcpy(edits_->request_id, id.data(), id.size());
     edits_->request_id_len = static_cast<uint8_t>(id.size());
   }
   Request req = request_view();
-  Context ctx(&req, edits_.get());
+  Context ctx(&req, edits_);
   for (size_t i = from; i < chain.size() && !edits_->responded; ++i) {
     hooks_ran_ = static_cast<uint16_t>(i + 1);
     if (!chain[i].on_request) continue;
@@ -70,7 +71,7 @@ bool ClientConnection::run_body_hooks(size_t from) {
   const std::vector<Middleware>& chain = route_chain(*snap_);
   edits_->in_body_phase = true;
   Request req = request_view();
-  Context ctx(&req, edits_.get());
+  Context ctx(&req, edits_);
   for (size_t i = from; i < chain.size() && !edits_->responded; ++i) {
     if (!chain[i].on_request_body) continue;
     try {
@@ -113,7 +114,7 @@ void ClientConnection::after_body() {
 void ClientConnection::run_chunk_hooks(bool request, std::string_view chunk, bool last) {
   if (!edits_) return;
   Request req = request_view();
-  Context ctx(&req, edits_.get(), request ? 0 : status_,
+  Context ctx(&req, edits_, request ? 0 : status_,
               request ? Context::Phase::request : Context::Phase::response);
   for (const Middleware& m : route_chain(*snap_)) {
     const auto& hook = request ? m.on_request_chunk : m.on_response_chunk;
@@ -184,7 +185,7 @@ void ClientConnection::continue_after_pause(std::function<void(Context&)>* then)
   phase_ = paused_in_body_ ? Phase::buffering : Phase::dispatch;
   if (then) {
     Request req = request_view();
-    Context ctx(&req, edits_.get());
+    Context ctx(&req, edits_);
     try {
       (*then)(ctx);
     } catch (...) {
@@ -241,7 +242,7 @@ void ClientConnection::run_log_hooks(bool aborted) {
   info.retries = tries_;
   info.reason = error_reason_;
   Context::Edits none;
-  Context::Edits* e = edits_ ? edits_.get() : &none;
+  Context::Edits* e = edits_ ? edits_ : &none;
   std::string_view id = request_id();
   std::memcpy(e->request_id, id.data(), id.size());
   e->request_id_len = static_cast<uint8_t>(id.size());
@@ -269,7 +270,7 @@ void ClientConnection::run_log_hooks(bool aborted) {
 void ClientConnection::run_response_hooks(uint16_t status) {
   if (!edits_) return;
   Request req = request_view();
-  Context ctx(&req, edits_.get(), status, Context::Phase::response);
+  Context ctx(&req, edits_, status, Context::Phase::response);
   // Only the middleware whose request phase ran see the response, as with
   // Envoy's local replies: one that answered is the innermost.
   const auto& chain = route_chain(*snap_);

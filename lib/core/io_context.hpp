@@ -5,6 +5,7 @@
 #include <uv.h>
 
 #include "core/buffer_pool.hpp"
+#include "core/edits_pool.hpp"
 #include "http/head_fields.hpp"
 
 namespace weir::core {
@@ -33,6 +34,7 @@ struct IoContext {
   BufferPool io{BufferPool::kSize};               // read buffers
   BufferPool heads{4096};                         // built message heads
   BufferPool fields{http::HeadFields::kBlockSize};  // header tables
+  EditsPool edits;                                 // middleware edits
 };
 
 // Output above this many queued bytes stops reading the other side.

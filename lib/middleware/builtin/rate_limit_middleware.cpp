@@ -36,15 +36,18 @@ std::string_view claim_of(const void* user, std::string_view name) {
 
 // Keeps the headers of the limit with the fewest requests left: the one a
 // client meets first.
+// Short enough for std::string's inline buffer: setting it allocates nothing.
+constexpr std::string_view kLeftKey = "ratelimit.left";
+
 bool tightest_so_far(Context& ctx, uint32_t remaining) {
-  std::string_view prev = ctx.value("ratelimit.remaining");
+  std::string_view prev = ctx.value(kLeftKey);
   uint32_t p = 0;
   if (!prev.empty() && std::from_chars(prev.data(), prev.data() + prev.size(), p).ec == std::errc() &&
       p < remaining)
     return false;
   std::array<char, 16> buf{};
   auto end = std::to_chars(buf.data(), buf.data() + buf.size(), remaining).ptr;
-  ctx.set_value("ratelimit.remaining", std::string_view(buf.data(), static_cast<size_t>(end - buf.data())));
+  ctx.set_value(kLeftKey, std::string_view(buf.data(), static_cast<size_t>(end - buf.data())));
   return true;
 }
 
