@@ -95,6 +95,10 @@ void ClientConnection::on_timer(void* self) {
     c->retry_now();
     return;
   }
+  if (c->waiting()) {  // for an upstream connection
+    c->on_pending_timer();
+    return;
+  }
   if (c->header_timer_ == 1 && c->phase_ == Phase::head) {
     c->reject(408, "request header timeout");
     return;
@@ -418,6 +422,7 @@ void ClientConnection::end_exchange() {
     up_ = nullptr;
   }
   release_endpoint();
+  replay_.reset();
   snap_.reset();
   edits_.reset();
   handler_body_.clear();
