@@ -70,6 +70,13 @@ struct OutlierConfig {
   uint32_t max_ejection_percent = 50;       // never more of the endpoints ejected at once
 };
 
+// A static response: a route's `respond`, a circuit breaker's `fallback`.
+struct RouteRespond {
+  uint32_t status = 200;  // 200..599
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
 // Per-upstream circuit breaker shared by all workers: an error-rate breaker
 // and, when non-zero, limits on what is in flight at once (docs/health.md).
 struct CircuitBreakerConfig {
@@ -82,6 +89,9 @@ struct CircuitBreakerConfig {
   uint32_t max_pending = 0;
   uint32_t max_requests = 0;
   uint32_t max_retries = 0;
+  // Served instead of the 503 while the error-rate breaker is open (with
+  // x-weir-breaker: open); none: the 503.
+  std::optional<RouteRespond> fallback;
 };
 
 struct UpstreamConfig {
@@ -94,6 +104,12 @@ struct UpstreamConfig {
   uint32_t idle_timeout_ms = 60000;    // pooled idle upstream connection
   uint32_t max_connections = 1024;     // per worker, per endpoint
   uint32_t max_idle = 64;              // pooled idle connections per worker, per endpoint
+  // Requests waiting for a connection when max_connections (or the breaker's)
+  // is reached, per worker, per endpoint; over it: 503 at once (docs/upstreams.md).
+  uint32_t max_pending = 1024;
+  uint32_t pending_timeout_ms = 0;     // longest wait in that queue; 0: connect_timeout_ms
+  uint32_t max_requests_per_connection = 0;  // then the connection closes; 0: no limit
+  std::string panic = "spread";        // no endpoint available: "spread" over all, or "fail"
   // Absent from the JSON: no active checks, no ejection, no breaker.
   std::optional<HealthCheckConfig> health_check;
   std::optional<OutlierConfig> outlier;
@@ -151,12 +167,6 @@ struct RouteRedirect {
   uint32_t status = 302; // 301, 302, 303, 307, 308
 };
 
-struct RouteRespond {
-  uint32_t status = 200;  // 200..599
-  std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;
-};
-
 // Route retry policy (docs/config.md "retry").
 struct RouteRetry {
   uint32_t attempts = 0;            // retries after the first try (0..10)
@@ -166,6 +176,7 @@ struct RouteRetry {
   bool non_idempotent = false;      // also retry POST, PATCH, ... (RFC 9110 9.2.2)
   uint32_t budget_percent = 20;     // retries in flight at most this share of requests
   uint32_t min_retries = 3;         // ... but this many are always allowed
+  uint32_t buffer_bytes = 65536;    // request body kept for a replay; 0: bodies are never replayed
 };
 
 struct RouteMirror {

@@ -162,6 +162,10 @@ struct RetryPolicy {
   bool non_idempotent = false;      // also methods that are not idempotent
   uint32_t budget_percent = 20;     // retries in flight <= this share of requests in flight
   uint32_t min_retries = 3;         // ... but at least this many
+  // The request body is kept up to this many bytes while it streams, so a
+  // retry can send it again; a longer body is not retried once any of it was
+  // sent. 0: keep nothing.
+  uint32_t buffer_bytes = 65536;
 };
 
 struct Route {

@@ -17,6 +17,12 @@ namespace weir {
 // Load-balancing policies (docs/load-balancing.md).
 enum class Lb : uint8_t { round_robin, weighted_round_robin, least_request, random, ring_hash, maglev };
 
+// What picking does when no endpoint is available (docs/load-balancing.md).
+enum class Panic : uint8_t {
+  spread,  // as if every endpoint were available (Envoy's panic mode)
+  fail,    // none: the request gets 503 at once
+};
+
 struct Endpoint {
   std::string address;  // "host:port" or "[v6]:port"
   uint32_t weight = 1;
@@ -31,6 +37,13 @@ struct UpstreamOptions {
   uint32_t idle_timeout_ms = 60000;
   uint32_t max_connections = 1024;  // per worker, per endpoint
   uint32_t max_idle = 64;           // pooled idle connections per worker, per endpoint
+  // At max_connections a request waits, first come first served, for a
+  // connection: at most max_pending of them per worker and endpoint (0: none
+  // waits), each at most pending_timeout_ms (0: connect_timeout_ms).
+  uint32_t max_pending = 1024;
+  uint32_t pending_timeout_ms = 0;
+  uint32_t max_requests_per_connection = 0;  // then the connection closes; 0: no limit
+  Panic panic = Panic::spread;
   // Shared by the gateway's workers (docs/health.md); none: not configured.
   std::optional<HealthCheckConfig> health_check;
   std::optional<OutlierConfig> outlier;

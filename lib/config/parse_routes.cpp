@@ -203,17 +203,6 @@ void read_redirect(ObjectReader& route, RouteConfig& out) {
   out.redirect = std::move(red);
 }
 
-void read_respond(ObjectReader& route, RouteConfig& out) {
-  const picojson::value* v = route.get("respond");
-  if (v == nullptr) return;
-  ObjectReader r(*v, route.path_of("respond"), {"status", "headers", "body"});
-  RouteRespond res;
-  r.read("status", res.status);
-  read_string_map(r, "headers", true, res.headers);
-  r.read("body", res.body);
-  route.adopt(r.error());
-  out.respond = std::move(res);
-}
 
 void read_mirror(ObjectReader& route, RouteMirror& out) {
   const picojson::value* v = route.get("mirror");
@@ -230,7 +219,7 @@ void read_retry(ObjectReader& route, RouteRetry& out) {
   if (v == nullptr) return;
   ObjectReader r(*v, route.path_of("retry"),
                  {"attempts", "per_try_timeout_ms", "backoff_ms", "on", "non_idempotent",
-                  "budget_percent", "min_retries"});
+                  "budget_percent", "min_retries", "buffer_bytes"});
   r.read("attempts", out.attempts);
   r.read("per_try_timeout_ms", out.per_try_timeout_ms);
   r.read("backoff_ms", out.backoff_ms);
@@ -238,6 +227,7 @@ void read_retry(ObjectReader& route, RouteRetry& out) {
   r.read("non_idempotent", out.non_idempotent);
   r.read("budget_percent", out.budget_percent);
   r.read("min_retries", out.min_retries);
+  r.read("buffer_bytes", out.buffer_bytes);
   route.adopt(r.error());
 }
 
@@ -253,7 +243,7 @@ std::string read_route(const picojson::value& v, const std::string& path, size_t
   read_split(r, out);
   read_split_options(r, out);
   read_redirect(r, out);
-  read_respond(r, out);
+  read_static_response(r, "respond", out.respond);
   r.read("timeout_ms", out.timeout_ms);
   read_rewrite(r, out.rewrite);
   read_mirror(r, out.mirror);
@@ -263,6 +253,19 @@ std::string read_route(const picojson::value& v, const std::string& path, size_t
 }
 
 }  // namespace
+
+void read_static_response(ObjectReader& parent, std::string_view key,
+                          std::optional<RouteRespond>& out) {
+  const picojson::value* v = parent.get(key);
+  if (v == nullptr) return;
+  ObjectReader r(*v, parent.path_of(key), {"status", "headers", "body"});
+  RouteRespond res;
+  r.read("status", res.status);
+  read_string_map(r, "headers", true, res.headers);
+  r.read("body", res.body);
+  parent.adopt(r.error());
+  out = std::move(res);
+}
 
 void read_routes(ObjectReader& root, GatewayConfig& cfg) {
   const picojson::array* a = read_array(root, "routes");

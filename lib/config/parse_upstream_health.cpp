@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "config/key_path.hpp"
+#include "config/parse_parts.hpp"
 
 namespace weir::config {
 
@@ -73,7 +74,7 @@ void read_circuit_breaker(ObjectReader& up, CircuitBreakerConfig& out) {
   if (v == nullptr) return;
   ObjectReader r(*v, up.path_of("circuit_breaker"),
                  {"error_percent", "min_requests", "window_ms", "open_ms", "half_open_requests",
-                  "max_connections", "max_pending", "max_requests", "max_retries"});
+                  "max_connections", "max_pending", "max_requests", "max_retries", "fallback"});
   r.read("error_percent", out.error_percent);
   r.read("min_requests", out.min_requests);
   r.read("window_ms", out.window_ms);
@@ -83,6 +84,7 @@ void read_circuit_breaker(ObjectReader& up, CircuitBreakerConfig& out) {
   r.read("max_pending", out.max_pending);
   r.read("max_requests", out.max_requests);
   r.read("max_retries", out.max_retries);
+  read_static_response(r, "fallback", out.fallback);
   up.adopt(r.error());
 }
 

@@ -19,6 +19,10 @@ std::string validate_routes(const GatewayConfig& cfg);
 std::string validate_route_predicates(const std::string& path, const RouteMatch& m);
 std::string validate_route_actions(const GatewayConfig& cfg, size_t index);
 
+// A static response {status, headers, body} at key path `at` (a route's
+// respond, a circuit breaker's fallback).
+std::string validate_static_response(const std::string& at, const RouteRespond& res);
+
 // "must be lo..hi" when `v` is outside; "" otherwise.
 std::string check_range(uint64_t v, uint64_t lo, uint64_t hi);
 

@@ -20,6 +20,9 @@ constexpr size_t kMaxQuery = 32;
 constexpr size_t kMaxCidrs = 256;
 constexpr size_t kMaxSplitSides = 64;
 constexpr size_t kMaxRespondBody = 1 << 20;
+// A kept retry body is memory per exchange in flight: 16 MiB is already a
+// lot per request.
+constexpr uint32_t kMaxRetryBufferBytes = 16u << 20;
 constexpr uint32_t kMaxWeight = 10000;
 
 bool known_upstream(const GatewayConfig& cfg, const std::string& name) {
@@ -111,21 +114,7 @@ std::string validate_local(const RouteConfig& r, const std::string& path,
     if (!router::is_redirect_status(r.redirect->status))
       return path_error(member_path(at, "status"), "expected 301, 302, 303, 307 or 308");
   }
-  if (r.respond) {
-    std::string at = member_path(path, "respond");
-    if (std::string e = check_range(r.respond->status, 200, 599); !e.empty())
-      return path_error(member_path(at, "status"), e);
-    std::string headers = member_path(at, "headers");
-    for (const auto& [name, value] : r.respond->headers) {
-      std::string h = member_path(headers, name);
-      if (!is_http_token(name)) return path_error(h, "header names are tokens (RFC 9110 5.6.2)");
-      if (!is_field_value(value)) return path_error(h, "control characters are not allowed");
-      if (http::is_hop_or_framing(http::classify_header(name)))
-        return path_error(h, "set by the gateway, not configurable");
-    }
-    if (r.respond->body.size() > kMaxRespondBody)
-      return path_error(member_path(at, "body"), "at most " + std::to_string(kMaxRespondBody) + " bytes");
-  }
+  if (r.respond) return validate_static_response(member_path(path, "respond"), *r.respond);
   return "";
 }
 
@@ -166,6 +155,9 @@ std::string validate_retry(const RouteConfig& r, const std::string& path, bool f
   if (t.backoff_ms > 10000) return path_error(member_path(at, "backoff_ms"), "must be 0..10000");
   if (t.budget_percent == 0 || t.budget_percent > 100)
     return path_error(member_path(at, "budget_percent"), "must be 1..100");
+  if (t.buffer_bytes > kMaxRetryBufferBytes)
+    return path_error(member_path(at, "buffer_bytes"),
+                      "must be 0.." + std::to_string(kMaxRetryBufferBytes));
   if (t.per_try_timeout_ms > r.timeout_ms)
     return path_error(member_path(at, "per_try_timeout_ms"), "must not exceed the route's timeout_ms");
   if (t.on.empty()) return path_error(member_path(at, "on"), "at least one condition is required");
@@ -193,6 +185,22 @@ std::string validate_mirror(const GatewayConfig& cfg, const RouteConfig& r, cons
 }
 
 }  // namespace
+
+std::string validate_static_response(const std::string& at, const RouteRespond& res) {
+  if (std::string e = check_range(res.status, 200, 599); !e.empty())
+    return path_error(member_path(at, "status"), e);
+  std::string headers = member_path(at, "headers");
+  for (const auto& [name, value] : res.headers) {
+    std::string h = member_path(headers, name);
+    if (!is_http_token(name)) return path_error(h, "header names are tokens (RFC 9110 5.6.2)");
+    if (!is_field_value(value)) return path_error(h, "control characters are not allowed");
+    if (http::is_hop_or_framing(http::classify_header(name)))
+      return path_error(h, "set by the gateway, not configurable");
+  }
+  if (res.body.size() > kMaxRespondBody)
+    return path_error(member_path(at, "body"), "at most " + std::to_string(kMaxRespondBody) + " bytes");
+  return "";
+}
 
 std::string validate_route_predicates(const std::string& path, const RouteMatch& m) {
   std::string query = member_path(path, "query");

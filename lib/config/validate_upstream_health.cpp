@@ -100,7 +100,12 @@ std::string validate_breaker(const std::string& path, const CircuitBreakerConfig
     return b.window_ms < kMinWindowMs ? at_least(path, "window_ms", b.window_ms, kMinWindowMs) : e;
   }
   if (std::string e = ranged(path, "open_ms", b.open_ms, 1, 3600000); !e.empty()) return e;
-  return ranged(path, "half_open_requests", b.half_open_requests, 1, kMaxHalfOpen);
+  if (std::string e = ranged(path, "half_open_requests", b.half_open_requests, 1, kMaxHalfOpen);
+      !e.empty()) {
+    return e;
+  }
+  if (b.fallback) return validate_static_response(member_path(path, "fallback"), *b.fallback);
+  return "";
 }
 
 }  // namespace

@@ -14,6 +14,8 @@ namespace {
 
 constexpr uint32_t kMaxWeight = 10000;
 constexpr size_t kMaxEndpoints = 1024;
+constexpr uint32_t kMaxPending = 1u << 20;          // waiting requests per worker and endpoint
+constexpr uint32_t kMaxPendingTimeoutMs = 600000;  // a request waits at most 10 minutes
 
 // The policies of lib/upstream/lb (docs/load-balancing.md).
 constexpr std::array<std::string_view, 6> kSupportedLb = {
@@ -86,6 +88,18 @@ std::string validate_upstream(const std::string& path, const UpstreamConfig& u) 
   if (u.max_idle > u.max_connections) {
     return path_error(member_path(path, "max_idle"),
                       "must be at most max_connections (" + std::to_string(u.max_connections) + ")");
+  }
+  if (u.max_pending > kMaxPending) {
+    return path_error(member_path(path, "max_pending"), "must be 0.." + std::to_string(kMaxPending));
+  }
+  if (u.pending_timeout_ms > kMaxPendingTimeoutMs) {
+    return path_error(member_path(path, "pending_timeout_ms"),
+                      "must be 0.." + std::to_string(kMaxPendingTimeoutMs) +
+                          " (0: connect_timeout_ms)");
+  }
+  if (u.panic != "spread" && u.panic != "fail") {
+    return path_error(member_path(path, "panic"),
+                      "expected \"spread\" or \"fail\", got " + quoted(u.panic));
   }
   return validate_upstream_health(path, u);
 }

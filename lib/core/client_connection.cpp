@@ -99,6 +99,10 @@ void ClientConnection::on_timer(void* self) {
     c->retry_now();
     return;
   }
+  if (c->waiting()) {  // for an upstream connection
+    c->on_pending_timer();
+    return;
+  }
   if (c->header_timer_ == 1 && c->phase_ == Phase::head) {
     c->reject(408, "request header timeout");
     return;
@@ -437,6 +441,7 @@ void ClientConnection::end_exchange() {
     up_ = nullptr;
   }
   release_endpoint();
+  replay_.reset();
   snap_.reset();
   io_.edits.give(edits_);
   edits_ = nullptr;

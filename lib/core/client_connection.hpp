@@ -17,6 +17,7 @@
 #include "core/io_context.hpp"
 #include "core/lazy_timer.hpp"
 #include "core/out_queue.hpp"
+#include "core/replay_body.hpp"
 #include "core/snapshot.hpp"
 #include "http/head_fields.hpp"
 #include "upstream/health/outcome.hpp"
@@ -28,7 +29,9 @@ class Worker;
 
 struct PauseState;
 
-class ClientConnection final : public upstream::UpstreamSink, private Context::Host {
+class ClientConnection final : public upstream::UpstreamSink,
+                               public upstream::PendingWaiter,
+                               private Context::Host {
  public:
   explicit ClientConnection(Worker& w);
   // Accepts from `server`; false (and the object deleted) on failure.
@@ -68,6 +71,8 @@ class ClientConnection final : public upstream::UpstreamSink, private Context::H
   void on_upstream_raw(const char* data, size_t len) override;
   void on_upstream_eof() override;
   void on_upstream_drain() override;
+  // upstream::PendingWaiter
+  void wake() noexcept override;
 
   // reading and parsing (client_connection.cpp)
   void pump();
@@ -117,6 +122,15 @@ class ClientConnection final : public upstream::UpstreamSink, private Context::H
   void mirror_request(const RoutePlan& plan);
 
   void connect_upstream();
+  // waiting for a connection and refusals (upstream_admission.cpp)
+  enum class ConnectAttempt : uint8_t { started, at_limit, refused };
+  ConnectAttempt try_connect();
+  void wait_for_connection();
+  void on_pending_timer();
+  void arm_pending_timer() noexcept;
+  void leave_pending() noexcept;
+  void refuse_upstream(const char* message, std::string_view reason);
+  void answer_fallback(const Response& fallback);
   uint64_t hash_request_key(const upstream::HashKey& key) const noexcept;
   bool pick_endpoint(const upstream::EndpointPool* avoid);
   void report_try(upstream::health::Outcome outcome) noexcept;
@@ -133,6 +147,7 @@ class ClientConnection final : public upstream::UpstreamSink, private Context::H
   void schedule_retry();
   void retry_now();
   uint32_t try_timeout_ms() const noexcept;
+  uint64_t replay_limit() const noexcept;
   void send_request_head();
   void build_request_head(const RoutePlan& plan);
   void append_forwarded_path(const RoutePlan& plan);
@@ -142,7 +157,7 @@ class ClientConnection final : public upstream::UpstreamSink, private Context::H
   void finish_request_body();
   void flush_up();
   void flush_down();
-  void upstream_failed(int status, const char* message);
+  void upstream_failed(int status, const char* message, std::string_view breaker_reason = {});
   std::string_view request_id();
   std::string_view client_ip_view() const noexcept { return {client_ip_, client_ip_len_}; }
 
@@ -210,6 +225,8 @@ class ClientConnection final : public upstream::UpstreamSink, private Context::H
   bool holds_request_slot_ = false;  // of the upstream's circuit_breaker.max_requests
   bool holds_retry_slot_ = false;    // of its max_retries
   bool holds_pending_slot_ = false;  // of its max_pending, while connecting
+  uint64_t pending_deadline_ = 0;    // loop time the wait for a connection ends
+  ReplayBody replay_;                // the body so far, for a retry
   bool kick_ = false;          // run llhttp even with no new bytes (after a pause)
   bool raw_pending_ = false;   // a 101 is on its way: splice once it is flushed
   uint8_t client_ip_len_ = 0;

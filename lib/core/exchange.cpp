@@ -621,7 +621,8 @@ bool ClientConnection::admit_by_breaker() {
   auto& br = *spec.breaker;
   breaker_permit_ = br.errors.allow(uv_now(io_.loop));
   if (!breaker_permit_.admitted()) {
-    reject_with(503, "circuit breaker open", "open");
+    if (br.fallback) answer_fallback(*br.fallback);
+    else reject_with(503, "circuit breaker open", "open");
     return false;
   }
   if (!br.limits.try_acquire(upstream::breaker::Resource::requests)) {
@@ -657,6 +658,7 @@ void ClientConnection::release_breaker() noexcept {
 }
 
 void ClientConnection::release_endpoint() noexcept {
+  leave_pending();
   if (endpoint_) {
     uint32_t& active = *endpoint_->active_slot;
     if (active) --active;
@@ -675,43 +677,46 @@ void ClientConnection::release_endpoint() noexcept {
 }
 
 void ClientConnection::connect_upstream() {
+  // Requests already waiting for this endpoint go first.
+  if (!endpoint_->pending.empty()) {
+    wait_for_connection();
+    return;
+  }
+  if (try_connect() == ConnectAttempt::at_limit) wait_for_connection();
+}
+
+// An idle pooled connection, or a new one within the pool's max_connections
+// and the circuit breaker's. at_limit: none may be opened now.
+ClientConnection::ConnectAttempt ClientConnection::try_connect() {
   if (!retried_) up_ = upstream::UpstreamConnection::take_idle(*endpoint_, this);
   if (up_) {
+    release_pending_slot();  // held while the request waited
     send_request_head();
-    return;
+    return ConnectAttempt::started;
   }
-  if (endpoint_->open_count >= endpoint_->options.max_connections) {
-    upstream_failed(503, "upstream connection limit reached");
-    return;
-  }
+  if (endpoint_->open_count >= endpoint_->options.max_connections) return ConnectAttempt::at_limit;
   // A new connection counts against the circuit breaker's max_connections
   // for its whole life, and this request against max_pending until it is up.
   std::shared_ptr<upstream::breaker::CircuitBreaker> br =
       snap_->upstreams[static_cast<size_t>(upstream_index_)].breaker;
   if (br) {
     using upstream::breaker::Resource;
-    if (!br->limits.try_acquire(Resource::pending)) {
-      breaker_refused(Resource::pending);
-      return;
+    if (!holds_pending_slot_) {
+      if (!br->limits.try_acquire(Resource::pending)) {
+        breaker_refused(Resource::pending);
+        return ConnectAttempt::refused;
+      }
+      holds_pending_slot_ = true;
     }
-    holds_pending_slot_ = true;
-    if (!br->limits.try_acquire(Resource::connections)) {
-      breaker_refused(Resource::connections);
-      return;
-    }
+    if (!br->limits.try_acquire(Resource::connections)) return ConnectAttempt::at_limit;
   }
   up_ = upstream::UpstreamConnection::connect(io_, endpoint_, this);
   if (br) up_->hold_connection_slot(std::move(br));
+  return ConnectAttempt::started;
 }
 
 void ClientConnection::breaker_refused(upstream::breaker::Resource r) {
-  std::string_view name = upstream::breaker::limit_name(r);
-  release_pending_slot();
-  if (response_started_ || request_done_ || phase_ != Phase::connecting) {
-    upstream_failed(503, "upstream circuit breaker limit reached");
-    return;
-  }
-  reject_with(503, "upstream circuit breaker limit reached", name);
+  refuse_upstream("upstream circuit breaker limit reached", upstream::breaker::limit_name(r));
 }
 
 void ClientConnection::release_pending_slot() noexcept {
@@ -731,10 +736,18 @@ void ClientConnection::send_request_head() {
   phase_ = Phase::upstream;
   up_->expect_response(head_method_, try_timeout_ms());
   io_.up.add(up_head_.data() + path_len_, up_head_.size() - path_len_);
-  if (body_buffered_ && !handler_body_.empty()) {
-    // Sent again as is by a retry: a buffered body can be replayed.
-    if (io_.up.full()) flush_up();
-    io_.up.add(handler_body_.data(), handler_body_.size());
+  if (body_buffered_) {
+    // Whole in memory (body hooks): every try sends all of it.
+    if (!handler_body_.empty()) {
+      if (io_.up.full()) flush_up();
+      io_.up.add(handler_body_.data(), handler_body_.size());
+    }
+  } else if (!body_sent_) {
+    replay_.start(replay_limit());
+  } else if (replay_.whole() && !replay_.bytes().empty()) {
+    // A retry: the body read so far goes again; the rest streams after it.
+    std::string_view kept = replay_.bytes();
+    add_payload(io_.up, kept.data(), kept.size(), up_chunked_);
   }
   bool has_body = (parser_.flags & F_CHUNKED) || parser_.content_length > 0;
   if (has_body && expect_continue_ && parser_.http_minor == 1 && !body_sent_ && !response_started_) {
@@ -744,7 +757,12 @@ void ClientConnection::send_request_head() {
       return;
     }
   }
-  if (request_done_) finish_request_body();
+  if (request_done_) {
+    // A retry after the whole request was read: a pipelined request that
+    // follows in the buffer waits for this response.
+    finish_request_body();
+    return;
+  }
   parse_paused_ = false;
   kick_ = true;  // let llhttp run on to the body or the end of the message
 }
@@ -752,6 +770,7 @@ void ClientConnection::send_request_head() {
 void ClientConnection::add_body(const char* data, size_t len) {
   if (io_.up.full()) flush_up();
   add_payload(io_.up, data, len, up_chunked_);
+  replay_.keep(data, len);
   body_sent_ = true;
 }
 
@@ -785,7 +804,8 @@ void ClientConnection::flush_down() {
   if (r < 0) close();
 }
 
-void ClientConnection::upstream_failed(int status, const char* message) {
+void ClientConnection::upstream_failed(int status, const char* message,
+                                       std::string_view breaker_reason) {
   if (up_) {
     up_->abort();
     up_ = nullptr;
@@ -802,7 +822,8 @@ void ClientConnection::upstream_failed(int status, const char* message) {
   status_ = static_cast<uint16_t>(status);
   log_error(status, message);
   std::string bytes;
-  http::append_error_response(bytes, status, message, request_id(), close_after_, head_method_);
+  http::append_error_response(bytes, status, message, request_id(), close_after_, head_method_,
+                              breaker_reason);
   send_local(std::move(bytes), false);
   response_done_ = true;
   end_exchange();
@@ -818,7 +839,7 @@ void ClientConnection::on_upstream_error(upstream::UpstreamError e, bool before_
   // A pooled connection the upstream had closed: one fresh try, when
   // repeating the request cannot change anything (RFC 9110 9.2.2).
   if (e == upstream::UpstreamError::reset && before_response && was_reused && !retried_ &&
-      !body_sent_ && idempotent(parser_.method)) {
+      (!body_sent_ || replay_.whole()) && idempotent(parser_.method)) {
     retried_ = true;
     phase_ = Phase::connecting;
     connect_upstream();

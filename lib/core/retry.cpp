@@ -21,9 +21,12 @@ bool ClientConnection::may_retry(RetryCause cause, int status) {
   if (!route_) return false;
   const RetryPolicy& p = route_->retry;
   if (tries_ >= p.attempts) return false;
-  // A body that already went out is not buffered for a replay, and a request
-  // that is not idempotent may have taken effect (RFC 9110 9.2.2).
-  if (body_sent_ || response_started_ || upgrade_ || phase_ == Phase::closing) return false;
+  // A body that went out can be sent again only while all of it is kept
+  // (retry.buffer_bytes), and a request that is not idempotent may have taken
+  // effect (RFC 9110 9.2.2).
+  if ((body_sent_ && !replay_.whole()) || response_started_ || upgrade_ ||
+      phase_ == Phase::closing)
+    return false;
   if (!p.non_idempotent && !idempotent_method(parser_.method)) return false;
   bool any = p.on_5xx || p.on_gateway_error;
   bool match = false;
@@ -57,6 +60,8 @@ void ClientConnection::schedule_retry() {
   ++tries_;
   failed_ = endpoint_.get();
   phase_ = Phase::connecting;
+  // Body bytes that arrive meanwhile wait in the read buffer for the next try.
+  parse_paused_ = true;
   retry_pending_ = true;  // keeps release_endpoint() from ending the exchange's counts
   release_endpoint();
   io_.up.clear();
@@ -81,6 +86,18 @@ void ClientConnection::retry_now() {
   // A pooled connection took the head at once: run the parser on to the
   // body, and flush, as a connect callback would.
   if (phase_ == Phase::upstream) pump();
+}
+
+// How much of the request body to keep for a replay: nothing when the route
+// cannot retry this request, or when its announced length is over the bound
+// (keeping a part would only cost a copy).
+uint64_t ClientConnection::replay_limit() const noexcept {
+  if (!route_) return 0;
+  const RetryPolicy& p = route_->retry;
+  if (p.attempts == 0 || p.buffer_bytes == 0 || upgrade_) return 0;
+  if (!p.non_idempotent && !idempotent_method(parser_.method)) return 0;
+  if ((parser_.flags & F_CONTENT_LENGTH) && parser_.content_length > p.buffer_bytes) return 0;
+  return p.buffer_bytes;
 }
 
 uint32_t ClientConnection::try_timeout_ms() const noexcept {

@@ -62,6 +62,8 @@ Status build_policy(UpstreamSpec& spec, const UpstreamPool& pool) {
   }
   upstream::lb::Options opts;
   opts.names = names;
+  opts.panic = spec.options.panic == Panic::fail ? upstream::lb::PanicMode::fail
+                                                 : upstream::lb::PanicMode::spread;
   upstream::lb::PolicyResult built = upstream::lb::make_policy(lb_kind(spec.options.lb), weights, opts);
   if (!built) return {Status::config, "upstreams." + spec.name + ": " + built.error};
   spec.policy = std::move(built.policy);
@@ -215,6 +217,10 @@ void parts_from_config(const GatewayConfig& c, SnapshotParts& parts) {
     o.idle_timeout_ms = u.idle_timeout_ms;
     o.max_connections = u.max_connections;
     o.max_idle = u.max_idle;
+    o.max_pending = u.max_pending;
+    o.pending_timeout_ms = u.pending_timeout_ms;
+    o.max_requests_per_connection = u.max_requests_per_connection;
+    o.panic = u.panic == "fail" ? Panic::fail : Panic::spread;
     o.health_check = u.health_check;
     o.outlier = u.outlier;
     o.circuit_breaker = u.circuit_breaker;
@@ -245,6 +251,7 @@ void parts_from_config(const GatewayConfig& c, SnapshotParts& parts) {
     r.retry.non_idempotent = rc.retry.non_idempotent;
     r.retry.budget_percent = rc.retry.budget_percent;
     r.retry.min_retries = rc.retry.min_retries;
+    r.retry.buffer_bytes = rc.retry.buffer_bytes;
     for (const std::string& c : rc.retry.on) {
       if (c == "connect_failure") r.retry.on_connect_failure = true;
       else if (c == "reset") r.retry.on_reset = true;

@@ -11,6 +11,7 @@
 #include "upstream/address.hpp"
 #include "upstream/health/availability_view.hpp"
 #include "upstream/lb/policy.hpp"
+#include "upstream/pending_queue.hpp"
 #include "weir/upstream.hpp"
 
 namespace weir::upstream {
@@ -24,6 +25,9 @@ struct EndpointPool {
   UpstreamConnection* idle_head = nullptr;  // intrusive list through the connections
   uint32_t idle_count = 0;
   uint32_t open_count = 0;
+  // Requests waiting for a connection (docs/upstreams.md): woken when one of
+  // this pool's connections closes or goes idle.
+  PendingQueue pending;
   // This worker's in-flight requests to the endpoint: points into the
   // WorkerUpstream's `active` array, re-pointed when a reload rebuilds it (or
   // at `orphan_active` once the endpoint was dropped), so an exchange that

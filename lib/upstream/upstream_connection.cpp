@@ -118,11 +118,15 @@ void UpstreamConnection::on_timer(void* self) {
 }
 
 void UpstreamConnection::expire_idle(EndpointPool& pool, uint64_t now) {
-  // Oldest last: walk from the head and close everything past its time.
+  // Oldest last: walk from the head and close everything past its time, and
+  // while the breaker's connection slots are contended (see finish), one
+  // connection per freed slot.
   UpstreamConnection* c = pool.idle_head;
   while (c) {
     UpstreamConnection* next = c->next_;
-    if (now - c->idle_since_ >= pool.options.idle_timeout_ms) c->close();
+    if (now - c->idle_since_ >= pool.options.idle_timeout_ms ||
+        (c->slot_owner_ && c->slot_owner_->limits.connections_contended()))
+      c->close();
     c = next;
   }
 }
@@ -279,9 +283,16 @@ void UpstreamConnection::resume() {
 void UpstreamConnection::finish(bool reusable) {
   if (state_ == State::closing) return;
   sink_ = nullptr;
+  uint32_t max_requests = pool_->options.max_requests_per_connection;
   bool keep = reusable && complete_ && !broken_ && state_ == State::active && !paused_ &&
               llhttp_should_keep_alive(&parser_) && out_.pending() == 0 && !pool_->retired &&
-              pool_->idle_count < pool_->options.max_idle;
+              pool_->idle_count < pool_->options.max_idle &&
+              (max_requests == 0 || requests_ < max_requests);
+  // Under the breaker's gateway-wide max_connections, a request waiting on
+  // another worker needs this slot more than this pool needs an idle
+  // connection (unless this pool has its own waiters, who take it at once).
+  if (keep && slot_owner_ && pool_->pending.empty() && slot_owner_->limits.connections_contended())
+    keep = false;
   if (!keep) {
     close();
     return;
@@ -308,8 +319,12 @@ void UpstreamConnection::enter_pool() {
   // long, so reuse costs no timer operation.
   timer_.clear();
   idle_since_ = uv_now(io_.loop);
-  if (rpos_ < rlen_) close();  // bytes beyond the response
-  else release_buffer();
+  if (rpos_ < rlen_) {
+    close();  // bytes beyond the response
+    return;
+  }
+  release_buffer();
+  pool_->pending.wake_head();
 }
 
 void UpstreamConnection::abort() noexcept {
@@ -327,6 +342,7 @@ void UpstreamConnection::close() noexcept {
     slot_owner_->limits.release(breaker::Resource::connections);
     slot_owner_.reset();
   }
+  pool_->pending.wake_head();
   timer_.stop();
   timer_.handle()->data = this;
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &on_closed);

@@ -67,7 +67,8 @@ class UpstreamConnection {
   // Starts connecting; the sink hears on_upstream_connected or an error.
   static UpstreamConnection* connect(core::IoContext& io, std::shared_ptr<EndpointPool> pool,
                                      UpstreamSink* sink);
-  // Closes the pool's idle connections whose idle timeout has passed.
+  // Closes the pool's idle connections whose idle timeout has passed, and
+  // those whose circuit-breaker connection slot a waiting request needs.
   static void expire_idle(EndpointPool& pool, uint64_t now);
   // An idle pooled connection bound to `sink`, or nullptr.
   static UpstreamConnection* take_idle(EndpointPool& pool, UpstreamSink* sink);

@@ -32,6 +32,12 @@ class ConcurrencyLimits {
   void release(Resource r) noexcept;
   uint32_t in_use(Resource r) const noexcept;
   uint32_t limit(Resource r) const noexcept { return limits_[static_cast<size_t>(r)]; }
+  // Every connection slot is taken while requests wait (pending): an idle
+  // pooled connection then gives its slot up rather than keep it.
+  bool connections_contended() const noexcept {
+    uint32_t max = limit(Resource::connections);
+    return max != 0 && in_use(Resource::connections) >= max && in_use(Resource::pending) != 0;
+  }
 
  private:
   std::array<uint32_t, kResourceCount> limits_{};
