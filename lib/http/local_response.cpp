@@ -40,23 +40,26 @@ bool is_safe_field(std::string_view name, std::string_view value) noexcept {
 
 void append_json_escaped(std::string& out, std::string_view s) {
   static const char hex[] = "0123456789abcdef";
-  for (unsigned char c : s) {
+  // Runs of plain bytes are appended at once: log lines are mostly plain.
+  size_t plain = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': out.append("\\\""); break;
       case '\\': out.append("\\\\"); break;
       case '\n': out.append("\\n"); break;
       case '\r': out.append("\\r"); break;
       case '\t': out.append("\\t"); break;
-      default:
-        if (c < 0x20) {
-          out.append("\\u00");
-          out.push_back(hex[c >> 4]);
-          out.push_back(hex[c & 15]);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+      default: {
+        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        out.append(esc, 6);
+      }
     }
   }
+  out.append(s.data() + plain, s.size() - plain);
 }
 
 void append_error_response(std::string& out, int status, std::string_view message,

@@ -30,10 +30,17 @@ void number(std::string& out, std::string_view name, uint64_t v) {
 // RFC 3339 UTC with milliseconds: 2026-11-24T05:30:00.123Z
 void timestamp(std::string& out, int64_t ms) {
   time_t secs = static_cast<time_t>(ms / 1000);
-  struct tm tm;
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  // Lines of one second share their date and time: format it once per
+  // second and thread.
+  thread_local time_t cached_secs = -1;
+  thread_local char buf[40];
+  thread_local size_t n = 0;
+  if (secs != cached_secs) {
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    cached_secs = secs;
+  }
   out.append(buf, n);
   char frac[8];
   int f = static_cast<int>(ms % 1000);

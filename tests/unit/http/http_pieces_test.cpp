@@ -137,3 +137,15 @@ TEST(HeadBuffer, GrowsAndCopiesFromItself) {
   b.append_hex(255);
   EXPECT_EQ(b.view(), "12345 ff");
 }
+
+TEST(JsonEscape, PlainRunsAndEveryEscapeClass) {
+  std::string out = "x";
+  weir::http::append_json_escaped(out, "");
+  EXPECT_EQ(out, "x");
+  out.clear();
+  weir::http::append_json_escaped(out, std::string_view("a\"b\\c\nd\re\tf\x01g\x1f" "\xc3\xa9h", 17));
+  EXPECT_EQ(out, "a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001f\xc3\xa9h");
+  out.clear();
+  weir::http::append_json_escaped(out, std::string_view("\0\"", 2));
+  EXPECT_EQ(out, "\\u0000\\\"");
+}
