@@ -94,6 +94,7 @@ struct UpstreamConfig {
   uint32_t idle_timeout_ms = 60000;    // pooled idle upstream connection
   uint32_t max_connections = 1024;     // per worker, per endpoint
   uint32_t max_idle = 64;              // pooled idle connections per worker, per endpoint
+  uint32_t resolve_interval_ms = 30000;  // endpoints given by name: re-resolved this often
   // Absent from the JSON: no active checks, no ejection, no breaker.
   std::optional<HealthCheckConfig> health_check;
   std::optional<OutlierConfig> outlier;

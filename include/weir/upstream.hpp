@@ -18,7 +18,10 @@ namespace weir {
 enum class Lb : uint8_t { round_robin, weighted_round_robin, least_request, random, ring_hash, maglev };
 
 struct Endpoint {
-  std::string address;  // "host:port" or "[v6]:port"
+  // "192.0.2.1:80", "[2001:db8::1]:80", or "name:port": a name is resolved
+  // off the loop and again every resolve_interval_ms; each of its addresses
+  // is an endpoint with this weight (docs/upstreams.md).
+  std::string address;
   uint32_t weight = 1;
 };
 
@@ -31,6 +34,7 @@ struct UpstreamOptions {
   uint32_t idle_timeout_ms = 60000;
   uint32_t max_connections = 1024;  // per worker, per endpoint
   uint32_t max_idle = 64;           // pooled idle connections per worker, per endpoint
+  uint32_t resolve_interval_ms = 30000;  // endpoints given by name: re-resolved this often
   // Shared by the gateway's workers (docs/health.md); none: not configured.
   std::optional<HealthCheckConfig> health_check;
   std::optional<OutlierConfig> outlier;

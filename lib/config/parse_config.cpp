@@ -74,7 +74,8 @@ void read_admin(ObjectReader& root, AdminConfig& out) {
 std::string read_upstream(const picojson::value& v, const std::string& path, UpstreamConfig& out) {
   ObjectReader r(v, path,
                  {"endpoints", "lb", "hash_key", "connect_timeout_ms", "idle_timeout_ms",
-                  "max_connections", "max_idle", "health_check", "outlier", "circuit_breaker"});
+                  "max_connections", "max_idle", "resolve_interval_ms", "health_check", "outlier",
+                  "circuit_breaker"});
   if (const picojson::array* a = read_array(r, "endpoints")) {
     std::string base = r.path_of("endpoints");
     for (size_t i = 0; i < a->size() && r.ok(); ++i) {
@@ -93,6 +94,7 @@ std::string read_upstream(const picojson::value& v, const std::string& path, Ups
   r.read("idle_timeout_ms", out.idle_timeout_ms);
   r.read("max_connections", out.max_connections);
   r.read("max_idle", out.max_idle);
+  r.read("resolve_interval_ms", out.resolve_interval_ms);
   config::read_upstream_health(r, out);
   return r.error();
 }

@@ -7,6 +7,7 @@
 #include "config/lexical.hpp"
 #include "config/validate_parts.hpp"
 #include "config/validate_upstream_health.hpp"
+#include "upstream/name_resolver.hpp"
 
 namespace weir::config {
 
@@ -86,6 +87,11 @@ std::string validate_upstream(const std::string& path, const UpstreamConfig& u) 
   if (u.max_idle > u.max_connections) {
     return path_error(member_path(path, "max_idle"),
                       "must be at most max_connections (" + std::to_string(u.max_connections) + ")");
+  }
+  if (std::string e = check_range(u.resolve_interval_ms, upstream::kMinResolveIntervalMs,
+                                      upstream::kMaxResolveIntervalMs);
+      !e.empty()) {
+    return path_error(member_path(path, "resolve_interval_ms"), e);
   }
   return validate_upstream_health(path, u);
 }
