@@ -197,10 +197,11 @@ Status Gateway::attach(uv_loop_s* loop) {
 }
 
 Status Gateway::reload(const GatewayConfig& config) {
+  // Checked before taking mu, which worker 0 needs for each name answer.
+  std::string err = validate_config(config);
   std::unique_lock<std::mutex> lock(impl_->mu);
   if (impl_->state == GatewayImpl::State::stopped)
     return {Status::state, "reload: the gateway is stopped"};
-  std::string err = validate_config(config);
   if (!err.empty()) return {Status::config, err};
   core::SnapshotParts parts;
   parts.pipeline = impl_->parts.pipeline;

@@ -168,7 +168,8 @@ class DnsTest(unittest.TestCase):
                             "the name was not served once it resolved")
             # A later failure keeps the last good set.
             self.hosts.remove()
-            time.sleep(3 * INTERVAL_MS / 1000)
+            self.assertTrue(wait_until(lambda: "keeping its last addresses (127.0.0.1)" in gw.stderr_text()),
+                            gw.stderr_text())
             self.assertEqual(get(gw.port, "/echo/kept").status, 200)
 
     def test_reload_swaps_names_without_a_gap(self):
