@@ -110,6 +110,7 @@ struct UpstreamConfig {
   uint32_t pending_timeout_ms = 0;     // longest wait in that queue; 0: connect_timeout_ms
   uint32_t max_requests_per_connection = 0;  // then the connection closes; 0: no limit
   std::string panic = "spread";        // no endpoint available: "spread" over all, or "fail"
+  uint32_t resolve_interval_ms = 30000;  // endpoints given by name: re-resolved this often
   // Absent from the JSON: no active checks, no ejection, no breaker.
   std::optional<HealthCheckConfig> health_check;
   std::optional<OutlierConfig> outlier;

@@ -24,7 +24,10 @@ enum class Panic : uint8_t {
 };
 
 struct Endpoint {
-  std::string address;  // "host:port" or "[v6]:port"
+  // "192.0.2.1:80", "[2001:db8::1]:80", or "name:port": a name is resolved
+  // off the loop and again every resolve_interval_ms; each of its addresses
+  // is an endpoint with this weight (docs/upstreams.md).
+  std::string address;
   uint32_t weight = 1;
 };
 
@@ -44,6 +47,7 @@ struct UpstreamOptions {
   uint32_t pending_timeout_ms = 0;
   uint32_t max_requests_per_connection = 0;  // then the connection closes; 0: no limit
   Panic panic = Panic::spread;
+  uint32_t resolve_interval_ms = 30000;  // endpoints given by name: re-resolved this often
   // Shared by the gateway's workers (docs/health.md); none: not configured.
   std::optional<HealthCheckConfig> health_check;
   std::optional<OutlierConfig> outlier;

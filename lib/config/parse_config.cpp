@@ -75,7 +75,8 @@ std::string read_upstream(const picojson::value& v, const std::string& path, Ups
   ObjectReader r(v, path,
                  {"endpoints", "lb", "hash_key", "connect_timeout_ms", "idle_timeout_ms",
                   "max_connections", "max_idle", "max_pending", "pending_timeout_ms",
-                  "max_requests_per_connection", "panic", "health_check", "outlier",
+                  "max_requests_per_connection", "panic", "resolve_interval_ms", "health_check",
+                  "outlier",
                   "circuit_breaker"});
   if (const picojson::array* a = read_array(r, "endpoints")) {
     std::string base = r.path_of("endpoints");
@@ -99,6 +100,7 @@ std::string read_upstream(const picojson::value& v, const std::string& path, Ups
   r.read("pending_timeout_ms", out.pending_timeout_ms);
   r.read("max_requests_per_connection", out.max_requests_per_connection);
   r.read("panic", out.panic);
+  r.read("resolve_interval_ms", out.resolve_interval_ms);
   config::read_upstream_health(r, out);
   return r.error();
 }

@@ -7,6 +7,7 @@
 #include "config/lexical.hpp"
 #include "config/validate_parts.hpp"
 #include "config/validate_upstream_health.hpp"
+#include "upstream/name_resolver.hpp"
 
 namespace weir::config {
 
@@ -100,6 +101,11 @@ std::string validate_upstream(const std::string& path, const UpstreamConfig& u) 
   if (u.panic != "spread" && u.panic != "fail") {
     return path_error(member_path(path, "panic"),
                       "expected \"spread\" or \"fail\", got " + quoted(u.panic));
+  }
+  if (std::string e = check_range(u.resolve_interval_ms, upstream::kMinResolveIntervalMs,
+                                      upstream::kMaxResolveIntervalMs);
+      !e.empty()) {
+    return path_error(member_path(path, "resolve_interval_ms"), e);
   }
   return validate_upstream_health(path, u);
 }

@@ -429,7 +429,7 @@ void ClientConnection::build_request_head(const RoutePlan& plan) {
   std::string_view host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "";
   if (!r.host_rewrite.empty()) put_field(b, "host", r.host_rewrite);
   else if (!host.empty()) put_field(b, "host", host);
-  else put_field(b, "host", endpoint_->address);
+  else put_field(b, "host", endpoint_->authority);
 
   bool has_connection = false;
   bool first_xff = true;

@@ -8,32 +8,9 @@
 #include <cstring>
 #include <thread>
 
-#include "core/snapshot.hpp"
-#include "core/worker.hpp"
+#include "core/gateway_impl.hpp"
 
 namespace weir {
-
-struct ListenSpec {
-  std::string address;
-  uint16_t port = 0;
-};
-
-class GatewayImpl {
- public:
-  enum class State { created, running, stopped };
-
-  GatewayOptions options;
-  std::vector<ListenSpec> listens;
-  core::SnapshotParts parts;
-  std::shared_ptr<const core::Snapshot> current;  // the last one published
-  std::vector<std::unique_ptr<core::Worker>> workers;
-  std::vector<uint16_t> bound_ports;
-  uv_loop_t* host_loop = nullptr;
-  State state = State::created;
-
-  Status bind_all(uint32_t nworkers, std::vector<std::vector<int>>& fds);
-  Status launch(uv_loop_t* loop);
-};
 
 namespace {
 // A listening socket with SO_REUSEPORT: each worker gets its own and the
@@ -93,20 +70,31 @@ Status GatewayImpl::bind_all(uint32_t nworkers, std::vector<std::vector<int>>& f
 }
 
 Status GatewayImpl::launch(uv_loop_t* loop) {
-  if (state != State::created) return {Status::state, "the gateway was already started"};
-  if (listens.empty()) return {Status::config, "no listener: call listen() or configure listeners"};
   std::shared_ptr<const core::Snapshot> snap;
-  Status st = core::build_snapshot(parts, snap);
-  if (!st) return st;
-  current = snap;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (state != State::created) return {Status::state, "the gateway was already started"};
+    if (listens.empty()) return {Status::config, "no listener: call listen() or configure listeners"};
+    // Names have no addresses yet: worker 0's resolver looks them up as it
+    // starts, and await_names() below waits for the answers.
+    Status st = core::build_snapshot(parts, snap, nullptr, &resolved);
+    if (!st) return st;
+    current = snap;
+  }
   uint32_t n = loop ? 1 : options.workers;
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
+  // With names to resolve and threads of its own, the gateway accepts only
+  // once they answered (bounded), so its first requests do not meet an
+  // upstream without endpoints. On the host's loop, which must run for the
+  // answers to come, it listens at once.
+  bool defer_listen = !loop && !snap->names.empty();
   std::vector<std::vector<int>> fds;
-  st = bind_all(n, fds);
+  Status st = bind_all(n, fds);
   if (!st) return st;
   for (uint32_t i = 0; i < n; ++i) {
     auto w = std::make_unique<core::Worker>(i, snap);
-    int r = w->init(loop, fds[i]);
+    if (i == 0) w->on_name_answer([this](const upstream::NameAnswer& a) { on_name_answer(a); });
+    int r = w->init(loop, fds[i], !defer_listen);
     if (r < 0) {
       // Sockets of later workers were never handed over.
       for (uint32_t j = i + 1; j < n; ++j)
@@ -123,10 +111,22 @@ Status GatewayImpl::launch(uv_loop_t* loop) {
     workers.push_back(std::move(w));
   }
   host_loop = loop;
+  std::unique_lock<std::mutex> lock(mu);
+  state = State::running;
   if (!loop)
     for (auto& w : workers) w->run_thread();
-  state = State::running;
-  return {};
+  if (!defer_listen) return {};
+  await_names(lock);
+  int r = on_every_worker(lock, [](core::Worker& w) { return w.start_listening(); });
+  if (r == 0) return {};
+  state = State::stopped;
+  lock.unlock();
+  for (auto& w : workers) {
+    core::Worker* wp = w.get();
+    wp->post([wp] { wp->begin_stop(0); });
+  }
+  for (auto& w : workers) w->join();
+  return {Status::listen, std::string("listen: ") + uv_strerror(r)};
 }
 
 Gateway::Gateway(GatewayOptions options) : impl_(std::make_unique<GatewayImpl>()) {
@@ -167,16 +167,19 @@ std::unique_ptr<Gateway> Gateway::from_config(const GatewayConfig& config, Statu
 }
 
 Gateway& Gateway::upstream(std::string name, UpstreamPool pool) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->parts.upstreams.insert_or_assign(std::move(name), std::move(pool));
   return *this;
 }
 
 Gateway& Gateway::router(Router router) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->parts.router = std::move(router);
   return *this;
 }
 
 Gateway& Gateway::pipeline(Pipeline pipeline) {
+  std::lock_guard<std::mutex> lock(impl_->mu);
   impl_->parts.pipeline = std::move(pipeline);
   return *this;
 }
@@ -194,26 +197,22 @@ Status Gateway::attach(uv_loop_s* loop) {
 }
 
 Status Gateway::reload(const GatewayConfig& config) {
+  // Checked before taking mu, which worker 0 needs for each name answer.
+  std::string err = validate_config(config);
+  std::unique_lock<std::mutex> lock(impl_->mu);
   if (impl_->state == GatewayImpl::State::stopped)
     return {Status::state, "reload: the gateway is stopped"};
-  std::string err = validate_config(config);
   if (!err.empty()) return {Status::config, err};
   core::SnapshotParts parts;
   parts.pipeline = impl_->parts.pipeline;
   core::parts_from_config(config, parts);
-  std::shared_ptr<const core::Snapshot> snap;
-  Status st = core::build_snapshot(parts, snap, impl_->current.get());
-  if (!st) return st;
-  impl_->parts = std::move(parts);
-  impl_->current = snap;
-  for (auto& w : impl_->workers) {
-    core::Worker* wp = w.get();
-    wp->post([wp, snap] { wp->install(snap); });
-  }
+  if (Status st = impl_->publish(std::move(parts)); !st) return st;
+  impl_->await_names(lock);
   return {};
 }
 
 Status Gateway::set_endpoints(const std::string& upstream, std::vector<Endpoint> endpoints) {
+  std::unique_lock<std::mutex> lock(impl_->mu);
   if (impl_->state == GatewayImpl::State::stopped)
     return {Status::state, "set_endpoints: the gateway is stopped"};
   auto it = impl_->parts.upstreams.find(upstream);
@@ -230,25 +229,21 @@ Status Gateway::set_endpoints(const std::string& upstream, std::vector<Endpoint>
   }
   core::SnapshotParts parts = impl_->parts;
   parts.upstreams.insert_or_assign(upstream, UpstreamPool(it->second.options(), std::move(endpoints)));
-  std::shared_ptr<const core::Snapshot> snap;
-  Status st = core::build_snapshot(parts, snap, impl_->current.get());
-  if (!st) return {Status::invalid, "set_endpoints: " + st.message};
-  impl_->parts = std::move(parts);
-  impl_->current = snap;
-  if (impl_->state == GatewayImpl::State::running)
-    for (auto& w : impl_->workers) {
-      core::Worker* wp = w.get();
-      wp->post([wp, snap] { wp->install(snap); });
-    }
+  if (Status st = impl_->publish(std::move(parts)); !st) return {Status::invalid, "set_endpoints: " + st.message};
+  impl_->await_names(lock);
   return {};
 }
 
 Status Gateway::stop(uint32_t drain_ms) {
-  if (impl_->state != GatewayImpl::State::running) {
-    if (impl_->state == GatewayImpl::State::created) impl_->state = GatewayImpl::State::stopped;
-    return {};
+  {
+    // After this, answers of the name resolver publish nothing more.
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    if (impl_->state != GatewayImpl::State::running) {
+      if (impl_->state == GatewayImpl::State::created) impl_->state = GatewayImpl::State::stopped;
+      return {};
+    }
+    impl_->state = GatewayImpl::State::stopped;
   }
-  impl_->state = GatewayImpl::State::stopped;
   if (impl_->host_loop) {
     for (auto& w : impl_->workers) w->begin_stop(drain_ms);
     return {};

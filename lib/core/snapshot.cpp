@@ -1,5 +1,7 @@
 #include "core/snapshot.hpp"
 
+#include <algorithm>
+
 namespace weir::core {
 
 namespace {
@@ -53,52 +55,91 @@ bool parse_hash_key(const std::string& text, upstream::HashKey& out) {
   return true;
 }
 
-Status build_policy(UpstreamSpec& spec, const UpstreamPool& pool) {
-  std::vector<uint32_t> weights;
-  std::vector<std::string_view> names;
-  for (size_t i = 0; i < pool.endpoints().size(); ++i) {
-    weights.push_back(pool.endpoints()[i].weight);
-    names.push_back(spec.addresses[i]);
-  }
+Status build_policy(UpstreamSpec& spec) {
+  if (!parse_hash_key(spec.options.hash_key, spec.hash_key))
+    return {Status::config, "upstreams." + spec.name + ".hash_key: expected \"ip\", \"path\", "
+                            "\"header:NAME\", \"cookie:NAME\" or \"query:NAME\""};
+  // No endpoint yet (its names have not resolved): no policy, and every
+  // pick finds none (WorkerUpstream::pick).
+  if (spec.weights.empty()) return {};
+  std::vector<std::string_view> names(spec.addresses.begin(), spec.addresses.end());
   upstream::lb::Options opts;
   opts.names = names;
   opts.panic = spec.options.panic == Panic::fail ? upstream::lb::PanicMode::fail
                                                  : upstream::lb::PanicMode::spread;
-  upstream::lb::PolicyResult built = upstream::lb::make_policy(lb_kind(spec.options.lb), weights, opts);
+  upstream::lb::PolicyResult built = upstream::lb::make_policy(lb_kind(spec.options.lb), spec.weights, opts);
   if (!built) return {Status::config, "upstreams." + spec.name + ": " + built.error};
   spec.policy = std::move(built.policy);
-  if (!parse_hash_key(spec.options.hash_key, spec.hash_key))
-    return {Status::config, "upstreams." + spec.name + ".hash_key: expected \"ip\", \"path\", "
-                            "\"header:NAME\", \"cookie:NAME\" or \"query:NAME\""};
   return {};
 }
 
-}  // namespace
+// Adds one endpoint unless its address is already there: a name listing an
+// address twice, two names sharing one, or a name and a literal give one
+// endpoint, with the weight of the first.
+void add_endpoint(UpstreamSpec& spec, const upstream::SocketAddress& sa, const std::string& authority,
+                  uint32_t weight) {
+  for (const upstream::SocketAddress& have : spec.resolved)
+    if (have == sa) return;
+  spec.addresses.push_back(upstream::format_address(sa));
+  spec.resolved.push_back(sa);
+  spec.authorities.push_back(authority);
+  spec.weights.push_back(weight);
+}
 
-Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot>& out,
-                      const Snapshot* previous) {
-  auto snap = std::make_shared<Snapshot>();
-  snap->limits = parts.limits;
-  snap->via = parts.via;
+void watch_name(Snapshot& snap, const std::string& host, uint32_t interval_ms) {
+  for (upstream::NameWatch& w : snap.names)
+    if (w.host == host) {
+      w.interval_ms = std::min(w.interval_ms, interval_ms);
+      return;
+    }
+  snap.names.push_back({host, interval_ms});
+}
 
-  std::map<std::string, int32_t> index;
+// The endpoints of one upstream: literals as they are, names as they last
+// resolved.
+Status expand_endpoints(const std::string& name, const UpstreamPool& pool, const upstream::ResolvedNames* names,
+                        UpstreamSpec& spec, Snapshot& snap) {
+  if (pool.endpoints().empty())
+    return {Status::config, "upstreams." + name + ".endpoints: at least one endpoint is needed"};
+  for (size_t i = 0; i < pool.endpoints().size(); ++i) {
+    const Endpoint& ep = pool.endpoints()[i];
+    std::string host;
+    uint16_t port = 0;
+    if (!upstream::split_host_port(ep.address, host, port))
+      return {Status::config, "upstreams." + name + ".endpoints[" + std::to_string(i) + "].address: \"" +
+                                  ep.address + "\": expected \"host:port\" or \"[v6]:port\""};
+    upstream::SocketAddress sa;
+    if (upstream::parse_ip(host, port, sa)) {
+      add_endpoint(spec, sa, ep.address, ep.weight);
+      continue;
+    }
+    uint32_t every = spec.options.resolve_interval_ms;
+    if (every < upstream::kMinResolveIntervalMs || every > upstream::kMaxResolveIntervalMs)
+      return {Status::config, "upstreams." + name + ".resolve_interval_ms: must be " +
+                                  std::to_string(upstream::kMinResolveIntervalMs) + ".." +
+                                  std::to_string(upstream::kMaxResolveIntervalMs)};
+    watch_name(snap, host, every);
+    if (!names) continue;
+    auto it = names->find(host);
+    if (it == names->end()) continue;
+    for (upstream::SocketAddress a : it->second) {
+      a.set_port(port);
+      add_endpoint(spec, a, ep.address, ep.weight);
+    }
+  }
+  return {};
+}
+
+// Fills snap.upstreams (in the order of parts.upstreams, which route plans
+// index) and snap.names.
+Status build_upstreams(const SnapshotParts& parts, Snapshot& snap, const Snapshot* previous,
+                       const upstream::ResolvedNames* names) {
   for (const auto& [name, pool] : parts.upstreams) {
     UpstreamSpec spec;
     spec.name = name;
     spec.options = pool.options();
-    if (pool.endpoints().empty())
-      return {Status::config, "upstreams." + name + ".endpoints: at least one endpoint is needed"};
-    for (size_t i = 0; i < pool.endpoints().size(); ++i) {
-      const Endpoint& ep = pool.endpoints()[i];
-      upstream::SocketAddress sa;
-      std::string err = upstream::resolve_address(ep.address, sa);
-      if (!err.empty())
-        return {Status::config,
-                "upstreams." + name + ".endpoints[" + std::to_string(i) + "].address: " + err};
-      spec.addresses.push_back(ep.address);
-      spec.resolved.push_back(sa);
-    }
-    if (Status st = build_policy(spec, pool); !st) return st;
+    if (Status st = expand_endpoints(name, pool, names, spec, snap); !st) return st;
+    if (Status st = build_policy(spec); !st) return st;
     const UpstreamOptions& o = spec.options;
     if (o.health_check || o.outlier) {
       const upstream::health::UpstreamHealth* before = nullptr;
@@ -106,14 +147,28 @@ Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot
         for (const UpstreamSpec& p : previous->upstreams)
           if (p.name == name) before = p.health.get();
       spec.health = std::make_shared<upstream::health::UpstreamHealth>(
-          upstream::health::HealthSpec{name, spec.addresses, spec.resolved, o.health_check, o.outlier},
+          upstream::health::HealthSpec{name, spec.addresses, spec.resolved, spec.authorities,
+                                       o.health_check, o.outlier},
           before);
     }
     if (o.circuit_breaker)
       spec.breaker = std::make_shared<upstream::breaker::CircuitBreaker>(*o.circuit_breaker);
-    index[name] = static_cast<int32_t>(snap->upstreams.size());
-    snap->upstreams.push_back(std::move(spec));
+    snap.upstreams.push_back(std::move(spec));
   }
+  return {};
+}
+
+}  // namespace
+
+Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot>& out,
+                      const Snapshot* previous, const upstream::ResolvedNames* names) {
+  auto snap = std::make_shared<Snapshot>();
+  snap->limits = parts.limits;
+  snap->via = parts.via;
+  if (Status st = build_upstreams(parts, *snap, previous, names); !st) return st;
+  std::map<std::string, int32_t> index;
+  for (size_t i = 0; i < snap->upstreams.size(); ++i)
+    index[snap->upstreams[i].name] = static_cast<int32_t>(i);
 
   std::string err;
   snap->routes = parts.router.build(&err);
@@ -150,6 +205,24 @@ Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot
     }
   }
   if (Status st = build_middleware_chains(parts, *snap); !st) return st;
+  out = std::move(snap);
+  return {};
+}
+
+Status rebuild_endpoints(const SnapshotParts& parts, const Snapshot& current,
+                         const upstream::ResolvedNames& names, std::shared_ptr<const Snapshot>& out) {
+  auto snap = std::make_shared<Snapshot>(current);
+  snap->upstreams.clear();
+  snap->names.clear();
+  if (Status st = build_upstreams(parts, *snap, &current, &names); !st) return st;
+  if (snap->upstreams.size() != current.upstreams.size())
+    return {Status::internal, "upstreams changed without a snapshot of their own"};
+  for (size_t i = 0; i < snap->upstreams.size(); ++i) {
+    if (snap->upstreams[i].name != current.upstreams[i].name)
+      return {Status::internal, "upstreams changed without a snapshot of their own"};
+    // Same options: the breaker's window and state go on.
+    if (snap->upstreams[i].breaker) snap->upstreams[i].breaker = current.upstreams[i].breaker;
+  }
   out = std::move(snap);
   return {};
 }
@@ -221,6 +294,7 @@ void parts_from_config(const GatewayConfig& c, SnapshotParts& parts) {
     o.pending_timeout_ms = u.pending_timeout_ms;
     o.max_requests_per_connection = u.max_requests_per_connection;
     o.panic = u.panic == "fail" ? Panic::fail : Panic::spread;
+    o.resolve_interval_ms = u.resolve_interval_ms;
     o.health_check = u.health_check;
     o.outlier = u.outlier;
     o.circuit_breaker = u.circuit_breaker;

@@ -11,6 +11,7 @@
 #include "router/route_actions.hpp"
 #include "upstream/address.hpp"
 #include "upstream/endpoint_pool.hpp"
+#include "upstream/name_resolver.hpp"
 #include "upstream/breaker/circuit_breaker.hpp"
 #include "upstream/health/upstream_health.hpp"
 #include "weir/config.hpp"
@@ -24,8 +25,14 @@ namespace weir::core {
 struct UpstreamSpec {
   std::string name;
   UpstreamOptions options;
-  std::vector<std::string> addresses;            // as configured
+  // One entry per endpoint to serve: an IP literal as configured, or one
+  // per address a configured name resolved to. `addresses` is the identity
+  // ("192.0.2.1:80", format_address) that pools, health state and hashing
+  // policies key on, so an address that stays keeps them across snapshots.
+  std::vector<std::string> addresses;
   std::vector<upstream::SocketAddress> resolved;  // same order
+  std::vector<std::string> authorities;           // the configured "host:port"
+  std::vector<uint32_t> weights;                  // the configured weight
   // The load-balancing policy, built once; each worker runs a clone.
   std::shared_ptr<const upstream::lb::Policy> policy;
   upstream::HashKey hash_key;  // what ring_hash / maglev hash
@@ -73,6 +80,9 @@ struct Snapshot {
   std::vector<UpstreamSpec> upstreams;
   std::vector<RoutePlan> plans;  // one per route, same order
   MiddlewareChains pipeline;
+  // The endpoint host names to keep resolved, each once, at the shortest
+  // resolve_interval_ms of the upstreams that use it.
+  std::vector<upstream::NameWatch> names;
 };
 
 struct SnapshotParts {
@@ -88,11 +98,21 @@ struct SnapshotParts {
 // Builds snap.pipeline from the parts, once snap.routes is built.
 Status build_middleware_chains(const SnapshotParts& parts, Snapshot& snap);
 
-// Resolves addresses, builds the route table, binds routes to upstreams.
+// Expands endpoints, builds the route table, binds routes to upstreams.
+// Endpoints given by name take their addresses from `names` (a name not in
+// it, or no table, contributes no endpoint yet: never a blocking lookup).
 // `previous` (the running snapshot, or null) hands endpoint health state over
 // to the new one for upstreams and addresses that stay.
 Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot>& out,
-                      const Snapshot* previous = nullptr);
+                      const Snapshot* previous = nullptr,
+                      const upstream::ResolvedNames* names = nullptr);
+
+// A snapshot like `current` (built from `parts`) whose endpoints are
+// expanded again with `names`: routes, route plans, middleware instances
+// (rate-limit buckets and all) and circuit breakers are `current`'s, so a
+// changed name answer changes endpoints and nothing else.
+Status rebuild_endpoints(const SnapshotParts& parts, const Snapshot& current,
+                         const upstream::ResolvedNames& names, std::shared_ptr<const Snapshot>& out);
 
 // Fills `parts` from a parsed configuration.
 void parts_from_config(const GatewayConfig& config, SnapshotParts& parts);

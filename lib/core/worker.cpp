@@ -30,7 +30,7 @@ void Worker::install_pools(std::shared_ptr<const Snapshot> snap) {
     wu.name = spec.name;
     // Each worker runs its own copy of the policy; the seed differs so that
     // workers do not start their cycles on the same endpoint.
-    wu.policy = spec.policy->clone(0x9e3779b97f4a7c15ULL * (index_ + 1) ^ next.size());
+    if (spec.policy) wu.policy = spec.policy->clone(0x9e3779b97f4a7c15ULL * (index_ + 1) ^ next.size());
     if (spec.options.lb == Lb::ring_hash || spec.options.lb == Lb::maglev)
       wu.hash_key = &spec.hash_key;
     wu.active.assign(spec.addresses.size(), 0);
@@ -51,6 +51,7 @@ void Worker::install_pools(std::shared_ptr<const Snapshot> snap) {
         found->address = spec.addresses[i];
         found->addr = spec.resolved[i];
       }
+      found->authority = spec.authorities[i];
       found->options = spec.options;
       // In-flight exchanges keep counting against the endpoint they picked.
       wu.active[i] = *found->active_slot;
@@ -72,7 +73,7 @@ void Worker::install_pools(std::shared_ptr<const Snapshot> snap) {
   snapshot_ = std::move(snap);
 }
 
-int Worker::init(uv_loop_t* loop, const std::vector<int>& listen_fds) {
+int Worker::init(uv_loop_t* loop, const std::vector<int>& listen_fds, bool listen) {
   if (!loop) {
     int r = uv_loop_init(&own_loop_);
     if (r < 0) return r;
@@ -94,12 +95,23 @@ int Worker::init(uv_loop_t* loop, const std::vector<int>& listen_fds) {
     uv_tcp_init(loop, t);
     t->data = this;
     int r = uv_tcp_open(t, fd);
-    if (r == 0) r = uv_listen(reinterpret_cast<uv_stream_t*>(t), 1024, &on_connection);
     listeners_.push_back(t);
     ++open_handles_;
     if (r < 0) return r;
   }
+  if (listen) {
+    if (int r = start_listening(); r < 0) return r;
+  }
   restart_checker();
+  rewatch_names();
+  return 0;
+}
+
+int Worker::start_listening() {
+  for (uv_tcp_t* t : listeners_) {
+    int r = uv_listen(reinterpret_cast<uv_stream_t*>(t), 1024, &on_connection);
+    if (r < 0) return r;
+  }
   return 0;
 }
 
@@ -125,6 +137,16 @@ void Worker::on_connection(uv_stream_t* server, int status) {
 void Worker::install(std::shared_ptr<const Snapshot> snapshot) {
   install_pools(std::move(snapshot));
   restart_checker();
+  rewatch_names();
+}
+
+void Worker::rewatch_names() {
+  // The names of the snapshot now served: names that stay keep their
+  // schedule, so the snapshots the answers themselves publish do not restart
+  // lookups; a reload's new names are looked up at once, dropped ones stop.
+  if (index_ != 0 || io.loop == nullptr || draining_ || !name_hook_) return;
+  if (!resolver_) resolver_ = std::make_unique<upstream::NameResolver>(io.loop, name_hook_);
+  resolver_->watch(snapshot_->names);
 }
 
 void Worker::restart_checker() {
@@ -201,6 +223,14 @@ void Worker::maybe_finish_stop() {
 void Worker::close_handles() {
   abort_mirrors(io.loop);  // shadow copies end with the worker
   checker_.reset();         // its probes close with the other handles
+  if (resolver_) {
+    // Lookups the threadpool already runs cannot be cancelled: the worker
+    // is closed once they returned.
+    ++open_handles_;
+    resolver_->close([this] {
+      if (--open_handles_ == 0) closed_ = true;
+    });
+  }
   for (auto& wu : upstreams_)
     for (auto& ep : wu.endpoints) {
       ep->retired = true;

@@ -18,6 +18,7 @@
 #include "core/snapshot.hpp"
 #include "upstream/endpoint_pool.hpp"
 #include "upstream/health/health_checker.hpp"
+#include "upstream/name_resolver.hpp"
 
 namespace weir::core {
 
@@ -31,8 +32,11 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   // Sets the worker up on `loop` (its own or the host's) with listening
-  // sockets already bound by the gateway. Call on the loop's thread.
-  int init(uv_loop_t* loop, const std::vector<int>& listen_fds);
+  // sockets already bound by the gateway. Call on the loop's thread. With
+  // `listen` false, connections are refused until start_listening().
+  int init(uv_loop_t* loop, const std::vector<int>& listen_fds, bool listen = true);
+  // Loop thread only: starts accepting on the sockets init() opened.
+  int start_listening();
   // Runs the worker's own loop on a new thread.
   void run_thread();
   void join();
@@ -40,6 +44,9 @@ class Worker {
   void post(std::function<void()> fn) { mailbox_->post(std::move(fn)); }
   // For handles that may outlive the worker (Resumer).
   const std::shared_ptr<Mailbox>& mailbox() const noexcept { return mailbox_; }
+  // Worker 0 keeps the snapshot's endpoint names resolved and hands each
+  // answer to `hook` (on its loop thread). Set before init().
+  void on_name_answer(upstream::NameResolver::Callback hook) { name_hook_ = std::move(hook); }
 
   // Loop thread only.
   void install(std::shared_ptr<const Snapshot> snapshot);
@@ -80,6 +87,7 @@ class Worker {
   void install_pools(std::shared_ptr<const Snapshot> snapshot);
   void close_handles();
   void restart_checker();
+  void rewatch_names();
 
   uint32_t index_;
   std::shared_ptr<const Snapshot> snapshot_;
@@ -94,6 +102,9 @@ class Worker {
   // Worker 0 only: the gateway's active health checks.
   std::unique_ptr<upstream::health::HealthChecker> checker_;
   std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>(&async_);
+  // Worker 0 only: the lookups of endpoint names.
+  upstream::NameResolver::Callback name_hook_;
+  std::unique_ptr<upstream::NameResolver> resolver_;
   ClientConnection* conns_ = nullptr;
   uint32_t connections_ = 0;
   uint64_t request_seq_ = 0;

@@ -1,13 +1,41 @@
 #include "upstream/address.hpp"
 
-#include <netdb.h>
 #include <netinet/in.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
 namespace weir::upstream {
+
+namespace {
+// The bytes that make an address: family, address, port (and for IPv6 the
+// flow info and scope), so that comparing them compares endpoints.
+std::string_view key_bytes(const SocketAddress& a) noexcept {
+  size_t len = a.storage.ss_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  return {reinterpret_cast<const char*>(&a.storage), len};
+}
+}  // namespace
+
+uint16_t SocketAddress::port() const noexcept {
+  if (storage.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage)->sin6_port);
+  return ntohs(reinterpret_cast<const sockaddr_in*>(&storage)->sin_port);
+}
+
+void SocketAddress::set_port(uint16_t port) noexcept {
+  if (storage.ss_family == AF_INET6) reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port = htons(port);
+  else reinterpret_cast<sockaddr_in*>(&storage)->sin_port = htons(port);
+}
+
+bool SocketAddress::operator==(const SocketAddress& o) const noexcept {
+  return storage.ss_family == o.storage.ss_family && key_bytes(*this) == key_bytes(o);
+}
+
+bool SocketAddress::operator<(const SocketAddress& o) const noexcept {
+  if (storage.ss_family != o.storage.ss_family) return storage.ss_family < o.storage.ss_family;
+  return key_bytes(*this) < key_bytes(o);
+}
 
 bool split_host_port(std::string_view a, std::string& host, uint16_t& port) {
   size_t colon;
@@ -32,26 +60,62 @@ bool split_host_port(std::string_view a, std::string& host, uint16_t& port) {
   return true;
 }
 
+bool parse_ip(const std::string& host, uint16_t port, SocketAddress& out) {
+  out = {};
+  if (uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(&out.storage)) == 0) return true;
+  out = {};
+  return uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&out.storage)) == 0;
+}
+
+std::string format_address(const SocketAddress& a) {
+  char ip[INET6_ADDRSTRLEN] = {};
+  std::string port = std::to_string(a.port());
+  if (a.storage.ss_family == AF_INET6) {
+    uv_ip6_name(reinterpret_cast<const sockaddr_in6*>(&a.storage), ip, sizeof ip);
+    return "[" + std::string(ip) + "]:" + port;
+  }
+  uv_ip4_name(reinterpret_cast<const sockaddr_in*>(&a.storage), ip, sizeof ip);
+  return std::string(ip) + ":" + port;
+}
+
+std::vector<SocketAddress> select_addresses(const addrinfo* answer) {
+  std::vector<SocketAddress> v4, v6;
+  for (const addrinfo* ai = answer; ai; ai = ai->ai_next) {
+    if (!ai->ai_addr) continue;
+    SocketAddress a;
+    if (ai->ai_family == AF_INET && ai->ai_addrlen >= sizeof(sockaddr_in)) {
+      std::memcpy(&a.storage, ai->ai_addr, sizeof(sockaddr_in));
+      a.set_port(0);
+      v4.push_back(a);
+    } else if (ai->ai_family == AF_INET6 && ai->ai_addrlen >= sizeof(sockaddr_in6)) {
+      std::memcpy(&a.storage, ai->ai_addr, sizeof(sockaddr_in6));
+      a.set_port(0);
+      v6.push_back(a);
+    }
+  }
+  std::vector<SocketAddress>& out = v4.empty() ? v6 : v4;
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return std::move(out);
+}
+
 std::string resolve_address(std::string_view address, SocketAddress& out) {
   std::string host;
   uint16_t port = 0;
   if (!split_host_port(address, host, port))
     return "\"" + std::string(address) + "\": expected \"host:port\" or \"[v6]:port\"";
-  out = {};
-  if (uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(&out.storage)) == 0) return {};
-  if (uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&out.storage)) == 0) return {};
+  if (parse_ip(host, port, out)) return {};
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   addrinfo* res = nullptr;
   int rc = getaddrinfo(host.c_str(), nullptr, &hints, &res);
   if (rc != 0 || !res) return "\"" + host + "\": cannot resolve: " + gai_strerror(rc);
-  std::memcpy(&out.storage, res->ai_addr, res->ai_addrlen);
-  if (res->ai_family == AF_INET)
-    reinterpret_cast<sockaddr_in*>(&out.storage)->sin_port = htons(port);
-  else
-    reinterpret_cast<sockaddr_in6*>(&out.storage)->sin6_port = htons(port);
+  std::vector<SocketAddress> all = select_addresses(res);
   freeaddrinfo(res);
+  if (all.empty()) return "\"" + host + "\": cannot resolve: no IPv4 or IPv6 address";
+  out = all.front();
+  out.set_port(port);
   return {};
 }
 

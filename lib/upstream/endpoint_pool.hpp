@@ -19,7 +19,8 @@ namespace weir::upstream {
 class UpstreamConnection;
 
 struct EndpointPool {
-  std::string address;
+  std::string address;    // the identity: the IP and port (format_address)
+  std::string authority;  // as configured ("api.internal:80"): the Host of requests without one
   SocketAddress addr;
   UpstreamOptions options;
   UpstreamConnection* idle_head = nullptr;  // intrusive list through the connections
@@ -57,6 +58,7 @@ struct WorkerUpstream {
   // The index of the endpoint for a request whose key hashes to `hash`, or
   // lb::kNone when none is available (and the panic mode is fail).
   uint32_t pick(uint64_t hash, uint64_t now_ms) noexcept {
+    if (endpoints.empty()) return lb::kNone;  // names not resolved yet
     uint32_t i = policy->pick(
         {.hash = hash, .active = active.data(), .available = view.refresh(now_ms)});
     return i < endpoints.size() ? i : lb::kNone;

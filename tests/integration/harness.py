@@ -91,12 +91,16 @@ def read_first_line(proc, timeout=START_TIMEOUT_S):
 
 
 class Origin:
-    """weir-test-origin on a kernel-chosen port; `with Origin() as o: o.port`."""
+    """weir-test-origin on a kernel-chosen port; `with Origin() as o: o.port`.
+    Extra arguments go to the origin: `Origin("--host", "127.0.0.2", "--port",
+    "8000")` listens there instead (`o.host`)."""
 
     def __init__(self, *extra_args):
         self.extra_args = list(extra_args)
         self.proc = None
         self.port = None
+        args = self.extra_args
+        self.host = args[args.index("--host") + 1] if "--host" in args[:-1] else "127.0.0.1"
 
     def __enter__(self):
         require_binary("WEIR_ORIGIN", WEIR_ORIGIN)
@@ -112,7 +116,7 @@ class Origin:
     def stats(self):
         """{"connections_accepted", "connections_open", "requests"}; the probe's
         own connection and request are not counted."""
-        with RawConn(self.port) as c:
+        with RawConn(self.port, host=self.host) as c:
             c.send(b"GET /stats HTTP/1.1\r\nHost: origin\r\nConnection: close\r\n\r\n")
             return json.loads(c.read_response().body)
 
@@ -265,6 +269,13 @@ class Gateway:
     def alive(self):
         return self.proc.poll() is None
 
+    def write_config(self, config):
+        """Replaces the config file atomically (for a reload by SIGHUP)."""
+        path = os.path.join(self.dir.name, "gateway.json")
+        with open(path + ".tmp", "w") as f:
+            json.dump(config, f)
+        os.replace(path + ".tmp", path)
+
     def __exit__(self, exc_type, exc, tb):
         problems = []
         if self.proc.poll() is not None:
@@ -323,8 +334,8 @@ class ConnectionClosed(Exception):
 class RawConn:
     """A client socket with its own HTTP/1.1 response parser."""
 
-    def __init__(self, port, timeout=IO_TIMEOUT_S):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    def __init__(self, port, timeout=IO_TIMEOUT_S, host="127.0.0.1"):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = b""
         self.timeout = timeout

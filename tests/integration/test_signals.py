@@ -1,6 +1,5 @@
 #!/usr/bin/env python3
 """SIGHUP reloads the config file; SIGTERM drains in-flight exchanges, then exits 0."""
-import json
 import os
 import signal
 import socket
@@ -9,14 +8,6 @@ import time
 import unittest
 
 from harness import Origin, RawConn, gateway_for
-
-
-def write_config(gw, cfg):
-    path = os.path.join(gw.dir.name, "gateway.json")
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(cfg, f)
-    os.replace(tmp, path)
 
 
 def origin_requests(origin):
@@ -36,7 +27,7 @@ class SignalsTest(unittest.TestCase):
             cfg = dict(gw.config)
             cfg["upstreams"] = {"o": dict(gw.config["upstreams"]["o"])}
             cfg["upstreams"]["o"]["endpoints"] = [{"address": f"127.0.0.1:{b.port}", "weight": 1}]
-            write_config(gw, cfg)
+            gw.write_config(cfg)
             os.kill(gw.pid, signal.SIGHUP)
             deadline = time.monotonic() + 5
             while origin_requests(b) == before_b and time.monotonic() < deadline:

@@ -293,6 +293,19 @@ class EndpointChangesTest(unittest.TestCase):
             self.assertEqual(served, len(results), "every request reached an origin exactly once")
             self.assertGreater(support.origin_requests(b), 0)
 
+    def test_endpoint_given_by_name(self):
+        # "localhost" is in every /etc/hosts; set_endpoints returns once the
+        # name answered and the workers serve the new endpoints.
+        with support.Origin() as a, support.Origin() as b:
+            gw, port = support.started_gateway(a.port)
+            self.addCleanup(gw.close)
+            before = support.origin_requests(b)
+            gw.set_endpoints("o", [f"localhost:{b.port}"])
+            for _ in range(5):
+                status, _ = support.get(port, "/echo/by-name")
+                self.assertEqual(status, 200)
+            self.assertEqual(support.origin_requests(b), before + 5)
+
     def test_bad_changes_are_refused(self):
         with support.Origin() as a:
             gw, _ = support.started_gateway(a.port)

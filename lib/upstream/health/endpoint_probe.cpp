@@ -10,7 +10,13 @@ namespace weir::upstream::health {
 EndpointProbe::EndpointProbe(std::shared_ptr<UpstreamHealth> health, uint32_t index, uint64_t seed)
     : health_(std::move(health)), check_(*health_->spec().check), index_(index), rng_(seed) {
   if (!check_.path.empty()) {
-    const std::string& host = check_.host.empty() ? health_->spec().addresses[index] : check_.host;
+    // Without a configured host, the endpoint as configured ("api.internal:80"
+    // rather than the address it resolved to), as a proxied request without
+    // Host would carry.
+    const HealthSpec& spec = health_->spec();
+    const std::string& host = !check_.host.empty()                ? check_.host
+                              : index < spec.authorities.size() ? spec.authorities[index]
+                                                                : spec.addresses[index];
     request_ = probe_request(check_.path, host);
   }
 }

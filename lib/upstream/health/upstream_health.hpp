@@ -39,6 +39,7 @@ struct HealthSpec {
   std::string upstream;                     // name, for log lines
   std::vector<std::string> addresses;       // endpoint order
   std::vector<SocketAddress> resolved;      // same order; what the checker connects to
+  std::vector<std::string> authorities;     // same order, the probes' Host; empty: addresses
   std::optional<HealthCheckConfig> check;   // none: no active checks
   std::optional<OutlierConfig> outlier;     // none: report() only counts
 };

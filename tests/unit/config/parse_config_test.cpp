@@ -22,7 +22,7 @@ constexpr const char* kFull = R"({
                               { "address": "[::1]:9002" },
                               { "address": "users.internal:80", "weight": 10000 } ],
                "lb": "random", "connect_timeout_ms": 250, "idle_timeout_ms": 15000,
-               "max_connections": 100, "max_idle": 10 },
+               "max_connections": 100, "max_idle": 10, "resolve_interval_ms": 5000 },
     "static": { "endpoints": [ { "address": "localhost:8000" } ] }
   },
   "routes": [
@@ -77,12 +77,14 @@ TEST(ParseConfig, FullDocumentFillsEveryField) {
   EXPECT_EQ(users.idle_timeout_ms, 15000u);
   EXPECT_EQ(users.max_connections, 100u);
   EXPECT_EQ(users.max_idle, 10u);
+  EXPECT_EQ(users.resolve_interval_ms, 5000u);
   const weir::UpstreamConfig& st = c.upstreams.at("static");
   EXPECT_EQ(st.lb, "round_robin");
   EXPECT_EQ(st.connect_timeout_ms, 1000u);
   EXPECT_EQ(st.idle_timeout_ms, 60000u);
   EXPECT_EQ(st.max_connections, 1024u);
   EXPECT_EQ(st.max_idle, 64u);
+  EXPECT_EQ(st.resolve_interval_ms, 30000u);
 
   ASSERT_EQ(c.routes.size(), 3u);
   const weir::RouteConfig& r0 = c.routes[0];
