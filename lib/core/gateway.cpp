@@ -8,32 +8,9 @@
 #include <cstring>
 #include <thread>
 
-#include "core/snapshot.hpp"
-#include "core/worker.hpp"
+#include "core/gateway_impl.hpp"
 
 namespace weir {
-
-struct ListenSpec {
-  std::string address;
-  uint16_t port = 0;
-};
-
-class GatewayImpl {
- public:
-  enum class State { created, running, stopped };
-
-  GatewayOptions options;
-  std::vector<ListenSpec> listens;
-  core::SnapshotParts parts;
-  std::shared_ptr<const core::Snapshot> current;  // the last one published
-  std::vector<std::unique_ptr<core::Worker>> workers;
-  std::vector<uint16_t> bound_ports;
-  uv_loop_t* host_loop = nullptr;
-  State state = State::created;
-
-  Status bind_all(uint32_t nworkers, std::vector<std::vector<int>>& fds);
-  Status launch(uv_loop_t* loop);
-};
 
 namespace {
 // A listening socket with SO_REUSEPORT: each worker gets its own and the
@@ -95,12 +72,14 @@ Status GatewayImpl::bind_all(uint32_t nworkers, std::vector<std::vector<int>>& f
 Status GatewayImpl::launch(uv_loop_t* loop) {
   if (state != State::created) return {Status::state, "the gateway was already started"};
   if (listens.empty()) return {Status::config, "no listener: call listen() or configure listeners"};
+  uint32_t n = loop ? 1 : options.workers;
+  if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
+  metrics = std::make_shared<observe::GatewayMetrics>(n);
+  parts.metrics = metrics;
   std::shared_ptr<const core::Snapshot> snap;
   Status st = core::build_snapshot(parts, snap);
   if (!st) return st;
   current = snap;
-  uint32_t n = loop ? 1 : options.workers;
-  if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::vector<int>> fds;
   st = bind_all(n, fds);
   if (!st) return st;
@@ -123,6 +102,7 @@ Status GatewayImpl::launch(uv_loop_t* loop) {
     workers.push_back(std::move(w));
   }
   host_loop = loop;
+  if (loop) host_thread = std::this_thread::get_id();
   if (!loop)
     for (auto& w : workers) w->run_thread();
   state = State::running;
@@ -200,6 +180,7 @@ Status Gateway::reload(const GatewayConfig& config) {
   if (!err.empty()) return {Status::config, err};
   core::SnapshotParts parts;
   parts.pipeline = impl_->parts.pipeline;
+  parts.metrics = impl_->metrics;
   core::parts_from_config(config, parts);
   std::shared_ptr<const core::Snapshot> snap;
   Status st = core::build_snapshot(parts, snap, impl_->current.get());

@@ -148,6 +148,7 @@ Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot
     }
   }
   if (Status st = build_middleware_chains(parts, *snap); !st) return st;
+  if (parts.metrics) bind_metrics(parts.metrics, *snap);
   out = std::move(snap);
   return {};
 }

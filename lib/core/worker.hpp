@@ -64,6 +64,11 @@ class Worker {
   void end_retry() noexcept { if (retrying_) --retrying_; }
   uint32_t retrying() const noexcept { return retrying_; }
 
+  // Adds this worker's requests in flight to each of `addresses` of
+  // upstream `name` to `counts` (same order). Loop thread only.
+  void add_active_requests(const std::string& name, const std::vector<std::string>& addresses,
+                           std::vector<uint32_t>& counts) const;
+
   void add_connection(ClientConnection* c) noexcept;
   void remove_connection(ClientConnection* c) noexcept;
   uint32_t connection_count() const noexcept { return connections_; }
