@@ -2,6 +2,7 @@
 // https://github.com/prometheus/docs/blob/main/content/docs/instrumenting/exposition_formats.md
 #include <charconv>
 #include <cmath>
+#include <limits>
 
 #include "weir/metrics.hpp"
 
@@ -34,9 +35,9 @@ void append_escaped(std::string& out, std::string_view s, bool quote) {
   }
 }
 
-void append_labels(std::string& out, const MetricSample& s, std::string_view le = {},
-                   double le_value = 0) {
-  if (s.labels.empty() && le.empty()) return;
+// The labels, and for histogram buckets `le` (+Inf prints as "+Inf").
+void append_labels(std::string& out, const MetricSample& s, const double* le) {
+  if (s.labels.empty() && !le) return;
   out += '{';
   bool first = true;
   for (const auto& [name, value] : s.labels) {
@@ -47,14 +48,24 @@ void append_labels(std::string& out, const MetricSample& s, std::string_view le 
     append_escaped(out, value, true);
     out += '"';
   }
-  if (!le.empty()) {
+  if (le) {
     if (!first) out += ',';
     out += "le=\"";
-    if (le == "+Inf") out += "+Inf";
-    else append_number(out, le_value);
+    append_number(out, *le);
     out += '"';
   }
   out += '}';
+}
+
+// One line: name[suffix]{labels[,le]} value.
+void append_sample(std::string& out, std::string_view name, std::string_view suffix,
+                   const MetricSample& s, double value, const double* le = nullptr) {
+  out += name;
+  out += suffix;
+  append_labels(out, s, le);
+  out += ' ';
+  append_number(out, value);
+  out += '\n';
 }
 
 const char* type_name(MetricType t) {
@@ -83,39 +94,15 @@ std::string prometheus_text(const MetricsSnapshot& snapshot) {
     out += '\n';
     for (const MetricSample& s : f.samples) {
       if (f.type != MetricType::histogram) {
-        out += f.name;
-        append_labels(out, s);
-        out += ' ';
-        append_number(out, s.value);
-        out += '\n';
+        append_sample(out, f.name, "", s, s.value);
         continue;
       }
-      for (size_t i = 0; i < f.bounds.size() && i < s.buckets.size(); ++i) {
-        out += f.name;
-        out += "_bucket";
-        append_labels(out, s, "le", f.bounds[i]);
-        out += ' ';
-        append_number(out, static_cast<double>(s.buckets[i]));
-        out += '\n';
-      }
-      out += f.name;
-      out += "_bucket";
-      append_labels(out, s, "+Inf");
-      out += ' ';
-      append_number(out, s.value);
-      out += '\n';
-      out += f.name;
-      out += "_sum";
-      append_labels(out, s);
-      out += ' ';
-      append_number(out, s.sum);
-      out += '\n';
-      out += f.name;
-      out += "_count";
-      append_labels(out, s);
-      out += ' ';
-      append_number(out, s.value);
-      out += '\n';
+      for (size_t i = 0; i < f.bounds.size() && i < s.buckets.size(); ++i)
+        append_sample(out, f.name, "_bucket", s, static_cast<double>(s.buckets[i]), &f.bounds[i]);
+      const double inf = std::numeric_limits<double>::infinity();
+      append_sample(out, f.name, "_bucket", s, s.value, &inf);
+      append_sample(out, f.name, "_sum", s, s.sum);
+      append_sample(out, f.name, "_count", s, s.value);
     }
   }
   return out;

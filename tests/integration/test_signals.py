@@ -10,7 +10,7 @@ import threading
 import time
 import unittest
 
-from harness import Origin, RawConn, gateway_for
+from harness import Origin, RawConn, gateway_for, read_json_lines
 
 
 def write_config(gw, cfg):
@@ -25,20 +25,6 @@ def origin_requests(origin):
     return origin.stats()["requests"]
 
 
-def wait_lines(path, n, timeout=5.0):
-    """The JSON lines of `path` once it has at least n (bounded wait)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with open(path) as f:
-                lines = [json.loads(l) for l in f if l.strip()]
-        except FileNotFoundError:
-            lines = []
-        if len(lines) >= n or time.monotonic() > deadline:
-            return lines
-        time.sleep(0.02)
-
-
 class SignalsTest(unittest.TestCase):
     def get(self, port, path="/echo"):
         with RawConn(port) as c:
@@ -50,7 +36,7 @@ class SignalsTest(unittest.TestCase):
             log = os.path.join(d, "access.log")
             with gateway_for(origin, middleware=[{"type": "access_log", "path": log}]) as gw:
                 self.assertEqual(self.get(gw.port, "/echo/first").status, 200)
-                [first] = wait_lines(log, 1)
+                [first] = read_json_lines(log, 1)
                 rotated = log + ".1"
                 os.rename(log, rotated)  # what logrotate does first
                 os.kill(gw.pid, signal.SIGUSR1)
@@ -60,7 +46,7 @@ class SignalsTest(unittest.TestCase):
                     time.sleep(0.01)
                 self.assertTrue(os.path.exists(log), gw.stderr_text())
                 self.assertEqual(self.get(gw.port, "/echo/second").status, 200)
-                [second] = wait_lines(log, 1)
+                [second] = read_json_lines(log, 1)
             self.assertEqual(first["path"], "/echo/first")
             self.assertEqual(second["path"], "/echo/second")
             with open(rotated) as f:
