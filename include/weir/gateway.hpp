@@ -73,8 +73,8 @@ class WEIR_API Gateway {
   // The bound port of each listener (in listen() order), once started.
   std::vector<uint16_t> ports() const;
 
-  // Observability (docs/observability.md); any thread, not concurrently
-  // with start/reload/stop on the same gateway.
+  // Observability (docs/observability.md); any thread, handlers on the
+  // workers included, also while another thread reloads.
   // Every metric now: counters summed over workers, live gauges read from
   // the running configuration. Before start the counters have no series.
   MetricsSnapshot metrics() const;

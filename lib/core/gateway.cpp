@@ -79,7 +79,7 @@ Status GatewayImpl::launch(uv_loop_t* loop) {
   std::shared_ptr<const core::Snapshot> snap;
   Status st = core::build_snapshot(parts, snap);
   if (!st) return st;
-  current = snap;
+  publish(snap);
   std::vector<std::vector<int>> fds;
   st = bind_all(n, fds);
   if (!st) return st;
@@ -186,7 +186,7 @@ Status Gateway::reload(const GatewayConfig& config) {
   Status st = core::build_snapshot(parts, snap, impl_->current.get());
   if (!st) return st;
   impl_->parts = std::move(parts);
-  impl_->current = snap;
+  impl_->publish(snap);
   for (auto& w : impl_->workers) {
     core::Worker* wp = w.get();
     wp->post([wp, snap] { wp->install(snap); });
@@ -215,7 +215,7 @@ Status Gateway::set_endpoints(const std::string& upstream, std::vector<Endpoint>
   Status st = core::build_snapshot(parts, snap, impl_->current.get());
   if (!st) return {Status::invalid, "set_endpoints: " + st.message};
   impl_->parts = std::move(parts);
-  impl_->current = snap;
+  impl_->publish(snap);
   if (impl_->state == GatewayImpl::State::running)
     for (auto& w : impl_->workers) {
       core::Worker* wp = w.get();

@@ -89,10 +89,6 @@ void append_live_gauges(MetricsSnapshot& out, const core::Snapshot* snap) {
 Status collect_active(const GatewayImpl& impl, const std::string& name,
                       const std::vector<std::string>& addresses, std::vector<uint32_t>& counts) {
   if (impl.state != GatewayImpl::State::running) return {};
-  if (impl.host_loop && impl.host_thread == std::this_thread::get_id()) {
-    for (const auto& w : impl.workers) w->add_active_requests(name, addresses, counts);
-    return {};
-  }
   struct Gather {
     std::mutex mu;
     std::condition_variable cv;
@@ -102,8 +98,17 @@ Status collect_active(const GatewayImpl& impl, const std::string& name,
   auto g = std::make_shared<Gather>();
   g->left = impl.workers.size();
   g->counts.assign(addresses.size(), 0);
+  std::thread::id self = std::this_thread::get_id();
   for (const auto& w : impl.workers) {
     core::Worker* wp = w.get();
+    // On the worker's own loop thread (attach, or a handler serving the
+    // state) it reads directly: a posted task would wait for this very call.
+    if ((impl.host_loop ? impl.host_thread : wp->thread_id()) == self) {
+      std::lock_guard<std::mutex> lock(g->mu);
+      wp->add_active_requests(name, addresses, g->counts);
+      --g->left;
+      continue;
+    }
     wp->post([wp, g, name, addresses] {
       std::lock_guard<std::mutex> lock(g->mu);
       wp->add_active_requests(name, addresses, g->counts);
@@ -123,7 +128,8 @@ MetricsSnapshot Gateway::metrics() const {
   MetricsSnapshot out;
   if (impl_->metrics) impl_->metrics->collect(out);
   else observe::GatewayMetrics(0).collect(out);  // the same families, without series
-  append_live_gauges(out, impl_->metrics ? impl_->current.get() : nullptr);
+  std::shared_ptr<const core::Snapshot> snap = impl_->published();
+  append_live_gauges(out, impl_->metrics ? snap.get() : nullptr);
   return out;
 }
 
@@ -131,20 +137,16 @@ std::string Gateway::prometheus_text() const { return weir::prometheus_text(metr
 
 Status Gateway::upstream_state(const std::string& name, UpstreamState* out) const {
   if (!out) return {Status::invalid, "upstream_state: out is null"};
-  const core::Snapshot* snap = impl_->current.get();
-  std::shared_ptr<const core::Snapshot> built;
+  std::shared_ptr<const core::Snapshot> snap = impl_->published();
   if (!snap) {
     // Not started yet: the configured endpoints, all idle.
-    Status st = core::build_snapshot(impl_->parts, built);
+    Status st = core::build_snapshot(impl_->parts, snap);
     if (!st) return st;
-    snap = built.get();
   }
   const core::UpstreamSpec* spec = nullptr;
   for (const core::UpstreamSpec& u : snap->upstreams)
     if (u.name == name) spec = &u;
-  auto pool = impl_->parts.upstreams.find(name);
-  if (!spec || pool == impl_->parts.upstreams.end())
-    return {Status::invalid, "upstream_state: unknown upstream \"" + name + "\""};
+  if (!spec) return {Status::invalid, "upstream_state: unknown upstream \"" + name + "\""};
   UpstreamState st;
   st.name = name;
   std::vector<uint32_t> active(spec->addresses.size(), 0);
@@ -152,7 +154,7 @@ Status Gateway::upstream_state(const std::string& name, UpstreamState* out) cons
   for (size_t i = 0; i < spec->addresses.size(); ++i) {
     EndpointState e;
     e.address = spec->addresses[i];
-    if (i < pool->second.endpoints().size()) e.weight = pool->second.endpoints()[i].weight;
+    if (i < spec->weights.size()) e.weight = spec->weights[i];
     auto idx = static_cast<uint32_t>(i);
     e.healthy = !(spec->health && spec->health->down(idx));
     e.ejected = spec->health && spec->health->ejected(idx);

@@ -94,6 +94,7 @@ Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot
         return {Status::config,
                 "upstreams." + name + ".endpoints[" + std::to_string(i) + "].address: " + err};
       spec.addresses.push_back(ep.address);
+      spec.weights.push_back(ep.weight);
       spec.resolved.push_back(sa);
     }
     if (Status st = build_policy(spec, pool); !st) return st;

@@ -26,6 +26,7 @@ struct UpstreamSpec {
   std::string name;
   UpstreamOptions options;
   std::vector<std::string> addresses;            // as configured
+  std::vector<uint32_t> weights;                 // same order
   std::vector<upstream::SocketAddress> resolved;  // same order
   // The load-balancing policy, built once; each worker runs a clone.
   std::shared_ptr<const upstream::lb::Policy> policy;

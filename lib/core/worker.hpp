@@ -35,6 +35,8 @@ class Worker {
   // Runs the worker's own loop on a new thread.
   void run_thread();
   void join();
+  // The thread run_thread() started (a default id before, or when attached).
+  std::thread::id thread_id() const noexcept { return thread_.get_id(); }
   // Runs `fn` on the worker's loop thread (the only cross-thread entry).
   void post(std::function<void()> fn);
 
