@@ -17,7 +17,14 @@ void ClientConnection::record_metrics(const ExchangeInfo& info) noexcept {
     route = static_cast<size_t>(route_ - &snap.routes->at(0));
     if (upstream_index_ >= 0) upstream = static_cast<size_t>(upstream_index_);
   }
-  size_t endpoint = endpoint_ ? endpoint_index_ : SIZE_MAX;
+  size_t endpoint = SIZE_MAX;
+  // The endpoint was picked from the worker's pools, which a reload during
+  // the exchange may have reordered: count it only where the address agrees.
+  if (endpoint_ && upstream < snap.upstreams.size()) {
+    const std::vector<std::string>& addresses = snap.upstreams[upstream].addresses;
+    if (endpoint_index_ < addresses.size() && addresses[endpoint_index_] == endpoint_->address)
+      endpoint = endpoint_index_;
+  }
   snap.metrics->record(w_.index(), ids, route, upstream, endpoint, info);
 }
 
