@@ -6,22 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "gateway_handle.hpp"
 #include "weir/config.hpp"
-#include "weir/gateway.hpp"
-
-struct weir_gateway {
-  std::unique_ptr<weir::Gateway> gw;
-  std::string error;
-};
 
 namespace {
-weir_status to_status(const weir::Status& st) { return static_cast<weir_status>(st.code); }
-
-weir_status set_error(weir_gateway_t* h, weir_status code, std::string msg) {
-  if (h) h->error = std::move(msg);
-  return code;
-}
-
 weir_status create_from(weir::ConfigResult parsed, weir_gateway_t** out) {
   auto* h = new (std::nothrow) weir_gateway;
   *out = h;

@@ -18,7 +18,8 @@ void usage(FILE* to) {
                "       weir-gateway --check FILE\n"
                "       weir-gateway --version\n"
                "With no --config, runs a demo: an echo upstream behind a route on port 8080.\n"
-               "Signals: SIGHUP reloads the config file, SIGTERM/SIGINT drain and exit.\n");
+               "Signals: SIGHUP reloads the config file, SIGUSR1 reopens access log files\n"
+               "(log rotation), SIGTERM/SIGINT drain and exit.\n");
 }
 
 int check(const char* path) {
@@ -39,6 +40,7 @@ sigset_t block_signals() {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGHUP);
+  sigaddset(&set, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   signal(SIGPIPE, SIG_IGN);
   return set;
@@ -54,6 +56,11 @@ int serve(weir::Gateway& gw, const char* config_path) {
   for (;;) {
     int sig = 0;
     if (sigwait(&set, &sig) != 0) continue;
+    if (sig == SIGUSR1) {
+      // logrotate renames the files first; new lines go to new files.
+      weir::reopen_logs();
+      continue;
+    }
     if (sig == SIGHUP) {
       if (!config_path) continue;
       weir::ConfigResult r = weir::load_config_file(config_path);

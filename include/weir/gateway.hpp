@@ -10,9 +10,11 @@
 
 #include "weir/config.hpp"
 #include "weir/export.hpp"
+#include "weir/metrics.hpp"
 #include "weir/middleware.hpp"
 #include "weir/router.hpp"
 #include "weir/upstream.hpp"
+#include "weir/upstream_state.hpp"
 
 struct uv_loop_s;
 
@@ -70,6 +72,19 @@ class WEIR_API Gateway {
 
   // The bound port of each listener (in listen() order), once started.
   std::vector<uint16_t> ports() const;
+
+  // Observability (docs/observability.md); any thread, handlers on the
+  // workers included, also while another thread reloads.
+  // Every metric now: counters summed over workers, live gauges read from
+  // the running configuration. Before start the counters have no series.
+  MetricsSnapshot metrics() const;
+  // metrics() in the Prometheus text format 0.0.4.
+  std::string prometheus_text() const;
+  // Upstream `name` of the running configuration: its endpoints' health and
+  // requests in flight, its breaker. Status::invalid for an unknown name.
+  // Requests in flight are counted by each worker on its own loop: with
+  // attach() call it from the loop's thread (or while the loop runs).
+  Status upstream_state(const std::string& name, UpstreamState* out) const;
 
  private:
   std::unique_ptr<GatewayImpl> impl_;

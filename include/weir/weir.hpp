@@ -5,6 +5,8 @@
 #include "weir/gateway.hpp"
 #include "weir/http.hpp"
 #include "weir/log.hpp"
+#include "weir/metrics.hpp"
 #include "weir/middleware.hpp"
 #include "weir/router.hpp"
 #include "weir/upstream.hpp"
+#include "weir/upstream_state.hpp"

@@ -293,8 +293,8 @@ void ClientConnection::start_message() noexcept {
   path_len_ = 0;  // no path of an earlier exchange in this one's log
   bytes_out_ = head_ns_ = 0;
   local_error_ = false;
-  log_armed_ = w_.snapshot()->pipeline.any_log;  // free when nothing logs
-  if (log_armed_) start_ns_ = uv_hrtime();
+  log_armed_ = true;  // metrics record every exchange, on_log hooks or not
+  start_ns_ = uv_hrtime();
   if (header_timer_ != 1) arm_timer(w_.snapshot()->limits.header_timeout_ms, true);
 }
 

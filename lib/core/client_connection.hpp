@@ -114,6 +114,7 @@ class ClientConnection final : public upstream::UpstreamSink,
   void continue_after_pause(std::function<void(Context&)>* then);
   void run_response_hooks(uint16_t status);
   void run_log_hooks(bool aborted);  // once per exchange, when it ends
+  void record_metrics(const ExchangeInfo& info) noexcept;  // exchange_metrics.cpp
   const std::vector<Middleware>& route_chain(const Snapshot& snap) const;
   bool response_removed(std::string_view name) const;
   bool edited_away(std::string_view name) const;

@@ -241,6 +241,8 @@ void ClientConnection::run_log_hooks(bool aborted) {
   if (endpoint_) info.upstream = endpoint_->address;
   info.retries = tries_;
   info.reason = error_reason_;
+  record_metrics(info);
+  if (!snap.pipeline.any_log) return;
   Context::Edits none;
   Context::Edits* e = edits_ ? edits_ : &none;
   std::string_view id = request_id();

@@ -70,19 +70,21 @@ Status GatewayImpl::bind_all(uint32_t nworkers, std::vector<std::vector<int>>& f
 }
 
 Status GatewayImpl::launch(uv_loop_t* loop) {
+  uint32_t n = loop ? 1 : options.workers;
+  if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   std::shared_ptr<const core::Snapshot> snap;
   {
     std::lock_guard<std::mutex> lock(mu);
     if (state != State::created) return {Status::state, "the gateway was already started"};
     if (listens.empty()) return {Status::config, "no listener: call listen() or configure listeners"};
+    if (!metrics) metrics = std::make_shared<observe::GatewayMetrics>(n);
+    parts.metrics = metrics;
     // Names have no addresses yet: worker 0's resolver looks them up as it
     // starts, and await_names() below waits for the answers.
     Status st = core::build_snapshot(parts, snap, nullptr, &resolved);
     if (!st) return st;
-    current = snap;
+    set_current(snap);
   }
-  uint32_t n = loop ? 1 : options.workers;
-  if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   // With names to resolve and threads of its own, the gateway accepts only
   // once they answered (bounded), so its first requests do not meet an
   // upstream without endpoints. On the host's loop, which must run for the
@@ -111,6 +113,7 @@ Status GatewayImpl::launch(uv_loop_t* loop) {
     workers.push_back(std::move(w));
   }
   host_loop = loop;
+  if (loop) host_thread = std::this_thread::get_id();
   std::unique_lock<std::mutex> lock(mu);
   state = State::running;
   if (!loop)
@@ -205,6 +208,7 @@ Status Gateway::reload(const GatewayConfig& config) {
   if (!err.empty()) return {Status::config, err};
   core::SnapshotParts parts;
   parts.pipeline = impl_->parts.pipeline;
+  parts.metrics = impl_->metrics;
   core::parts_from_config(config, parts);
   if (Status st = impl_->publish(std::move(parts)); !st) return st;
   impl_->await_names(lock);

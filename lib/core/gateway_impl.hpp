@@ -13,10 +13,12 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/snapshot.hpp"
 #include "core/worker.hpp"
+#include "observe/gateway_metrics.hpp"
 #include "upstream/name_resolver.hpp"
 #include "weir/gateway.hpp"
 
@@ -36,18 +38,34 @@ class GatewayImpl {
   std::vector<std::unique_ptr<core::Worker>> workers;
   std::vector<uint16_t> bound_ports;
   uv_loop_t* host_loop = nullptr;
+  std::thread::id host_thread;  // the host loop's thread (attach)
+  // Created at start for the number of workers; shared by every snapshot.
+  std::shared_ptr<observe::GatewayMetrics> metrics;
 
   std::mutex mu;
   std::condition_variable changed;  // a name answered, a worker passed a barrier
   State state = State::created;     // written under mu
   core::SnapshotParts parts;
-  std::shared_ptr<const core::Snapshot> current;  // the last one published
+  std::shared_ptr<const core::Snapshot> current;  // the last one published: set_current()
   upstream::ResolvedNames resolved;               // each name's last good answer
   struct NameStatus {
     bool answered = false;  // success or failure, at least once
     bool failing = false;   // the last answer was a failure
   };
   std::map<std::string, NameStatus, std::less<>> name_status;
+
+  // `current` is written under mu and current_mu. Observability reads may
+  // come from any thread (a handler serving /metrics on a worker while the
+  // host reloads, which holds mu meanwhile): they take current_mu only.
+  void set_current(std::shared_ptr<const core::Snapshot> snap) {
+    std::lock_guard<std::mutex> lock(current_mu);
+    current = std::move(snap);
+  }
+  std::shared_ptr<const core::Snapshot> published() const {
+    std::lock_guard<std::mutex> lock(current_mu);
+    return current;
+  }
+  mutable std::mutex current_mu;
 
   Status bind_all(uint32_t nworkers, std::vector<std::vector<int>>& fds);
   Status launch(uv_loop_t* loop);

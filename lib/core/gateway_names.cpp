@@ -50,7 +50,7 @@ Status GatewayImpl::publish(core::SnapshotParts next) {
 }
 
 void GatewayImpl::install(std::shared_ptr<const core::Snapshot> snap) {
-  current = snap;
+  set_current(snap);
   // Names no longer used are forgotten; a later reload that brings one back
   // looks it up afresh.
   std::erase_if(resolved, [&](const auto& kv) { return !watched(*snap, kv.first); });

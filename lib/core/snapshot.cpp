@@ -205,6 +205,7 @@ Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot
     }
   }
   if (Status st = build_middleware_chains(parts, *snap); !st) return st;
+  if (parts.metrics) bind_metrics(parts.metrics, *snap);
   out = std::move(snap);
   return {};
 }
@@ -223,6 +224,8 @@ Status rebuild_endpoints(const SnapshotParts& parts, const Snapshot& current,
     // Same options: the breaker's window and state go on.
     if (snap->upstreams[i].breaker) snap->upstreams[i].breaker = current.upstreams[i].breaker;
   }
+  // New addresses get their endpoint series; the routes' stay as they were.
+  if (snap->metrics) bind_metrics(std::shared_ptr<observe::GatewayMetrics>(snap->metrics), *snap);
   out = std::move(snap);
   return {};
 }

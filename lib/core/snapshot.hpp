@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "observe/gateway_metrics.hpp"
 #include "router/route_actions.hpp"
 #include "upstream/address.hpp"
 #include "upstream/endpoint_pool.hpp"
@@ -83,6 +84,10 @@ struct Snapshot {
   // The endpoint host names to keep resolved, each once, at the shortest
   // resolve_interval_ms of the upstreams that use it.
   std::vector<upstream::NameWatch> names;
+  // The gateway's metrics (one registry for all its snapshots) and this
+  // snapshot's series in it; null before the gateway starts.
+  std::shared_ptr<observe::GatewayMetrics> metrics;
+  std::shared_ptr<const observe::SeriesIds> series;
 };
 
 struct SnapshotParts {
@@ -93,6 +98,7 @@ struct SnapshotParts {
   Pipeline pipeline;                          // the host's, in code
   std::vector<MiddlewareConfig> middleware;   // the config's global list
   std::map<std::string, std::vector<MiddlewareConfig>> route_middleware;  // by route name
+  std::shared_ptr<observe::GatewayMetrics> metrics;  // set once the gateway starts
 };
 
 // Builds snap.pipeline from the parts, once snap.routes is built.
@@ -113,6 +119,10 @@ Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot
 // changed name answer changes endpoints and nothing else.
 Status rebuild_endpoints(const SnapshotParts& parts, const Snapshot& current,
                          const upstream::ResolvedNames& names, std::shared_ptr<const Snapshot>& out);
+
+// Registers the snapshot's routes and upstreams with the gateway's metrics
+// (snapshot_metrics.cpp).
+void bind_metrics(const std::shared_ptr<observe::GatewayMetrics>& metrics, Snapshot& snap);
 
 // Fills `parts` from a parsed configuration.
 void parts_from_config(const GatewayConfig& config, SnapshotParts& parts);

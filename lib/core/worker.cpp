@@ -162,12 +162,23 @@ void Worker::restart_checker() {
     checker_ = std::make_unique<upstream::health::HealthChecker>(io.loop, checked, uv_hrtime());
 }
 
+void Worker::add_active_requests(const std::string& name, const std::vector<std::string>& addresses,
+                                 std::vector<uint32_t>& counts) const {
+  for (const auto& wu : upstreams_) {
+    if (wu.name != name) continue;
+    for (size_t i = 0; i < addresses.size() && i < counts.size(); ++i)
+      for (size_t k = 0; k < wu.endpoints.size() && k < wu.active.size(); ++k)
+        if (wu.endpoints[k] && wu.endpoints[k]->address == addresses[i]) counts[i] += wu.active[k];
+  }
+}
+
 void Worker::add_connection(ClientConnection* c) noexcept {
   c->next = conns_;
   c->prev = nullptr;
   if (conns_) conns_->prev = c;
   conns_ = c;
   ++connections_;
+  if (snapshot_->metrics) snapshot_->metrics->connection_accepted(index_);
 }
 
 void Worker::remove_connection(ClientConnection* c) noexcept {
@@ -177,6 +188,7 @@ void Worker::remove_connection(ClientConnection* c) noexcept {
   if (c->next) c->next->prev = c->prev;
   c->next = c->prev = nullptr;
   --connections_;
+  if (snapshot_->metrics) snapshot_->metrics->connection_closed(index_);
   if (draining_) maybe_finish_stop();
 }
 

@@ -40,6 +40,8 @@ class Worker {
   // Runs the worker's own loop on a new thread.
   void run_thread();
   void join();
+  // The thread run_thread() started (a default id before, or when attached).
+  std::thread::id thread_id() const noexcept { return thread_.get_id(); }
   // Runs `fn` on the worker's loop thread (the only cross-thread entry).
   void post(std::function<void()> fn) { mailbox_->post(std::move(fn)); }
   // For handles that may outlive the worker (Resumer).
@@ -73,6 +75,11 @@ class Worker {
   }
   void end_retry() noexcept { if (retrying_) --retrying_; }
   uint32_t retrying() const noexcept { return retrying_; }
+
+  // Adds this worker's requests in flight to each of `addresses` of
+  // upstream `name` to `counts` (same order). Loop thread only.
+  void add_active_requests(const std::string& name, const std::vector<std::string>& addresses,
+                           std::vector<uint32_t>& counts) const;
 
   void add_connection(ClientConnection* c) noexcept;
   void remove_connection(ClientConnection* c) noexcept;

@@ -14,6 +14,8 @@ namespace {
 // Live logs, for reopen_all_access_logs(); touched on open/close only.
 std::mutex g_registry_mu;
 std::vector<AccessLog*> g_registry;
+// Lines dropped by every access log of the process, closed ones included.
+std::atomic<uint64_t> g_dropped_total{0};
 
 size_t round_pow2(size_t n) {
   size_t p = 4096;
@@ -95,12 +97,12 @@ bool AccessLog::append(uint32_t producer, std::string_view line) noexcept {
       ring = expected;
     }
     if (!ring) {
-      dropped_.fetch_add(1, std::memory_order_relaxed);
+      count_drop();
       return false;
     }
   }
   if (!ring->push(line)) {
-    dropped_.fetch_add(1, std::memory_order_relaxed);
+    count_drop();
     return false;
   }
   return true;
@@ -129,6 +131,13 @@ void AccessLog::run() {
     lock.lock();
   }
 }
+
+void AccessLog::count_drop() noexcept {
+  dropped_.fetch_add(1, std::memory_order_relaxed);
+  g_dropped_total.fetch_add(1, std::memory_order_relaxed);
+}
+
+uint64_t access_log_dropped_total() noexcept { return g_dropped_total.load(std::memory_order_relaxed); }
 
 void reopen_all_access_logs() noexcept {
   std::lock_guard<std::mutex> lock(g_registry_mu);

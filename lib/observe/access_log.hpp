@@ -54,6 +54,7 @@ class AccessLog {
   void run();
   void drain_all();
   bool open_file(std::string* error);
+  void count_drop() noexcept;
 
   AccessLogOptions options_;
   int fd_ = -1;
@@ -71,5 +72,7 @@ class AccessLog {
 
 // Every open access log reopens its file (what SIGUSR1 does).
 void reopen_all_access_logs() noexcept;
+// Lines dropped (ring full) by all access logs of the process so far.
+uint64_t access_log_dropped_total() noexcept;
 
 }  // namespace weir::observe

@@ -9,5 +9,7 @@ namespace weir::observe {
 
 bool log_enabled(LogLevel level) noexcept;
 void log_line(LogLevel level, std::string_view line) noexcept;
+// True on a thread that is running the log handler right now.
+bool in_log_handler() noexcept;
 
 }  // namespace weir::observe

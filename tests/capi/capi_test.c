@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -500,6 +501,203 @@ static void test_attach(void) {
   responder_stop(&origin);
 }
 
+/* ---- observability: metrics, Prometheus text, upstream state, logs ---- */
+
+static void test_observe_misuse(void) {
+  weir_metrics m;
+  memset(&m, 0, sizeof m);
+  m.struct_size = sizeof m;
+  size_t len = 0;
+  char buf[64];
+  weir_upstream_state us;
+  memset(&us, 0, sizeof us);
+  us.struct_size = sizeof us;
+  weir_endpoint_state eps[2];
+  CHECK_STATUS(weir_gateway_metrics(NULL, &m), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_prometheus_text(NULL, buf, sizeof buf, &len), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_upstream_state(NULL, "o", &us, eps, 2, sizeof eps[0]), WEIR_EINVAL);
+
+  /* A handle whose create failed has no gateway to read. */
+  weir_gateway_t *gw = NULL;
+  CHECK_STATUS(weir_gateway_create(kUnknownUpstream, sizeof kUnknownUpstream - 1, &gw), WEIR_ECONFIG);
+  CHECK_STATUS(weir_gateway_metrics(gw, &m), WEIR_ESTATE);
+  CHECK_STATUS(weir_gateway_prometheus_text(gw, buf, sizeof buf, &len), WEIR_ESTATE);
+  CHECK_STATUS(weir_gateway_upstream_state(gw, "o", &us, eps, 2, sizeof eps[0]), WEIR_ESTATE);
+  weir_gateway_destroy(gw);
+
+  /* A created, not started gateway: NULL and undersized arguments, then
+   * zero totals and the configured endpoints. */
+  char cfg[1024];
+  size_t cfg_len = config_for(cfg, sizeof cfg, 1, 2);
+  gw = NULL;
+  CHECK_STATUS(weir_gateway_create(cfg, cfg_len, &gw), WEIR_OK);
+  CHECK_STATUS(weir_gateway_metrics(gw, NULL), WEIR_EINVAL);
+  m.struct_size = 4;
+  CHECK_STATUS(weir_gateway_metrics(gw, &m), WEIR_EINVAL);
+  CHECK(strstr(weir_gateway_last_error(gw), "struct_size") != NULL);
+  m.struct_size = sizeof m;
+  m.requests = 99;
+  CHECK_STATUS(weir_gateway_metrics(gw, &m), WEIR_OK);
+  CHECK(m.requests == 0 && m.connections_open == 0 && m.struct_size == sizeof m);
+  CHECK_STATUS(weir_gateway_prometheus_text(gw, buf, sizeof buf, NULL), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_prometheus_text(gw, NULL, 10, &len), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_upstream_state(gw, NULL, &us, eps, 2, sizeof eps[0]), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_upstream_state(gw, "o", NULL, eps, 2, sizeof eps[0]), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_upstream_state(gw, "o", &us, NULL, 2, sizeof eps[0]), WEIR_EINVAL);
+  CHECK_STATUS(weir_gateway_upstream_state(gw, "o", &us, eps, 2, 3), WEIR_EINVAL);
+  us.struct_size = 1;
+  CHECK_STATUS(weir_gateway_upstream_state(gw, "o", &us, eps, 2, sizeof eps[0]), WEIR_EINVAL);
+  us.struct_size = sizeof us;
+  CHECK_STATUS(weir_gateway_upstream_state(gw, "nope", &us, eps, 2, sizeof eps[0]), WEIR_EINVAL);
+  CHECK(strstr(weir_gateway_last_error(gw), "\"nope\"") != NULL);
+  CHECK_STATUS(weir_gateway_upstream_state(gw, "o", &us, eps, 2, sizeof eps[0]), WEIR_OK);
+  CHECK(us.endpoint_count == 1 && strcmp(eps[0].address, "127.0.0.1:2") == 0);
+  CHECK(eps[0].active_requests == 0 && eps[0].healthy == 1);
+  weir_gateway_destroy(gw);
+
+  CHECK_STATUS(weir_set_log_callback(NULL, NULL, (weir_log_level)7), WEIR_EINVAL);
+  CHECK_STATUS(weir_set_log_callback(NULL, NULL, (weir_log_level)-1), WEIR_EINVAL);
+  CHECK_STATUS(weir_reopen_logs(), WEIR_OK);
+}
+
+static void test_metrics(void) {
+  struct responder origin;
+  responder_start(&origin, "metered");
+  uint16_t port = 0;
+  weir_gateway_t *gw = started_gateway(origin.port, &port);
+  char buf[4096];
+  CHECK(http_get(port, "/capi", buf, sizeof buf) == 200);
+  CHECK(http_get(port, "/capi", buf, sizeof buf) == 200);
+
+  /* The log phase runs as each exchange ends: poll (bounded) for both. */
+  weir_metrics m;
+  double deadline = now_s() + 5;
+  do {
+    memset(&m, 0, sizeof m);
+    m.struct_size = sizeof m;
+    CHECK_STATUS(weir_gateway_metrics(gw, &m), WEIR_OK);
+    if (m.requests == 2 && m.connections_open == 0) break;
+    sleep_ms(10);
+  } while (now_s() < deadline);
+  CHECK(m.requests == 2 && m.responses_2xx == 2 && m.responses_5xx == 0);
+  CHECK(m.upstream_requests == 2 && m.upstream_errors == 0 && m.gateway_errors == 0);
+  CHECK(m.connections_accepted == 2 && m.connections_open == 0);
+  CHECK(m.bytes_sent > 2 * strlen("metered") && m.bytes_received == 0);
+
+  /* An older caller's smaller struct gets only the fields it knows. */
+  struct {
+    weir_metrics m;
+    uint64_t guard;
+  } old;
+  memset(&old, 0xab, sizeof old);
+  old.m.struct_size = offsetof(weir_metrics, responses_1xx);
+  CHECK_STATUS(weir_gateway_metrics(gw, &old.m), WEIR_OK);
+  CHECK(old.m.requests == 2);
+  CHECK(old.m.responses_1xx == 0xababababababababULL);
+
+  /* Prometheus text: ask the size, refuse a buffer without room for the NUL. */
+  size_t len = 0;
+  CHECK_STATUS(weir_gateway_prometheus_text(gw, NULL, 0, &len), WEIR_ETOOSMALL);
+  CHECK(len > 100);
+  char *text = malloc(len + 4096);
+  CHECK(text != NULL);
+  size_t need = len;
+  CHECK_STATUS(weir_gateway_prometheus_text(gw, text, need, &len), WEIR_ETOOSMALL);
+  CHECK(len == need);
+  CHECK_STATUS(weir_gateway_prometheus_text(gw, text, need + 4096, &len), WEIR_OK);
+  CHECK(strlen(text) == len);
+  CHECK(strstr(text, "# TYPE weir_requests_total counter\n") != NULL);
+  CHECK(strstr(text, "weir_requests_total{route=\"r\",status_class=\"2xx\"} 2\n") != NULL);
+  CHECK(strstr(text, "weir_request_duration_seconds_count{route=\"r\"} 2\n") != NULL);
+  free(text);
+
+  /* Upstream state: capacity 0 reports the count; then the endpoint. */
+  weir_upstream_state us;
+  memset(&us, 0, sizeof us);
+  us.struct_size = sizeof us;
+  CHECK_STATUS(weir_gateway_upstream_state(gw, "o", &us, NULL, 0, sizeof(weir_endpoint_state)),
+               WEIR_ETOOSMALL);
+  CHECK(us.endpoint_count == 1);
+  weir_endpoint_state ep;
+  CHECK_STATUS(weir_gateway_upstream_state(gw, "o", &us, &ep, 1, sizeof ep), WEIR_OK);
+  char want[32];
+  snprintf(want, sizeof want, "127.0.0.1:%u", (unsigned)origin.port);
+  CHECK(strcmp(ep.address, want) == 0);
+  CHECK(ep.weight == 1 && ep.healthy == 1 && ep.ejected == 0 && ep.active_requests == 0);
+  CHECK(us.has_breaker == 0 && us.breaker == WEIR_BREAKER_CLOSED && us.max_requests == 0);
+  CHECK_STATUS(weir_gateway_stop(gw, 1000), WEIR_OK);
+  weir_gateway_destroy(gw);
+  responder_stop(&origin);
+}
+
+struct log_sink {
+  atomic_int lines;
+  atomic_int no_route;   /* lines naming the 404's reason */
+  atomic_int level;      /* of the last "no route" line */
+  atomic_int reentered;  /* what weir_set_log_callback said inside the callback */
+};
+
+static void on_log(void *user, weir_log_level level, const char *message, size_t len) {
+  struct log_sink *sink = user;
+  CHECK(message != NULL && strlen(message) == len);
+  atomic_fetch_add(&sink->lines, 1);
+  if (strstr(message, "no route")) {
+    atomic_store(&sink->level, (int)level);
+    atomic_fetch_add(&sink->no_route, 1);
+  }
+  atomic_store(&sink->reentered, (int)weir_set_log_callback(NULL, NULL, WEIR_LOG_INFO));
+}
+
+static void test_log_callback(void) {
+  struct log_sink sink;
+  atomic_init(&sink.lines, 0);
+  atomic_init(&sink.no_route, 0);
+  atomic_init(&sink.level, -1);
+  atomic_init(&sink.reentered, 0);
+  CHECK_STATUS(weir_set_log_callback(on_log, &sink, WEIR_LOG_INFO), WEIR_OK);
+  char cfg[1024];
+  int n = snprintf(cfg, sizeof cfg,
+                   "{\"workers\":1,"
+                   "\"listeners\":[{\"name\":\"p\",\"address\":\"127.0.0.1\",\"port\":0}],"
+                   "\"upstreams\":{\"o\":{\"endpoints\":[{\"address\":\"127.0.0.1:2\"}]}},"
+                   "\"routes\":[{\"name\":\"r\",\"match\":{\"prefix\":\"/api\"},\"upstream\":\"o\"}]}");
+  CHECK(n > 0 && (size_t)n < sizeof cfg);
+  weir_gateway_t *gw = NULL;
+  CHECK_STATUS(weir_gateway_create(cfg, (size_t)n, &gw), WEIR_OK);
+  CHECK_STATUS(weir_gateway_start(gw), WEIR_OK);
+  uint16_t port = 0;
+  CHECK_STATUS(weir_gateway_listener_port(gw, 0, &port), WEIR_OK);
+  char buf[4096];
+  CHECK(http_get(port, "/elsewhere", buf, sizeof buf) == 404);
+  double deadline = now_s() + 5;
+  while (atomic_load(&sink.no_route) == 0 && now_s() < deadline) sleep_ms(10);
+  CHECK(atomic_load(&sink.no_route) == 1);
+  CHECK(atomic_load(&sink.level) == WEIR_LOG_INFO);
+  CHECK(atomic_load(&sink.reentered) == WEIR_ESTATE); /* not from inside the callback */
+
+  /* Above the minimum level nothing arrives. */
+  CHECK_STATUS(weir_set_log_callback(on_log, &sink, WEIR_LOG_ERROR), WEIR_OK);
+  CHECK(http_get(port, "/elsewhere", buf, sizeof buf) == 404);
+  /* Back to stderr: once the call returns the callback is never called again. */
+  CHECK_STATUS(weir_set_log_callback(NULL, NULL, WEIR_LOG_INFO), WEIR_OK);
+  int seen = atomic_load(&sink.lines);
+  CHECK(http_get(port, "/elsewhere", buf, sizeof buf) == 404);
+  weir_metrics m;
+  deadline = now_s() + 5;
+  do {
+    memset(&m, 0, sizeof m);
+    m.struct_size = sizeof m;
+    CHECK_STATUS(weir_gateway_metrics(gw, &m), WEIR_OK);
+    if (m.responses_4xx == 3) break;
+    sleep_ms(10);
+  } while (now_s() < deadline);
+  CHECK(m.responses_4xx == 3 && m.gateway_errors == 3);
+  CHECK(atomic_load(&sink.lines) == seen);
+  CHECK(atomic_load(&sink.no_route) == 1);
+  CHECK_STATUS(weir_gateway_stop(gw, 1000), WEIR_OK);
+  weir_gateway_destroy(gw);
+}
+
 int main(void) {
   signal(SIGPIPE, SIG_IGN);
   struct {
@@ -513,6 +711,9 @@ int main(void) {
       {"life_cycle", test_life_cycle},
       {"listen_failure", test_listen_failure},
       {"attach", test_attach},
+      {"observe_misuse", test_observe_misuse},
+      {"metrics", test_metrics},
+      {"log_callback", test_log_callback},
   };
   for (size_t i = 0; i < sizeof tests / sizeof tests[0]; ++i) {
     fprintf(stderr, "capi: %s\n", tests[i].name);

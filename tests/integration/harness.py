@@ -75,6 +75,21 @@ def wait_for_port(port, deadline, proc=None):
     return False
 
 
+def read_json_lines(path, n, timeout=5.0):
+    """The JSON lines of the file at `path` (an access log) once it holds at
+    least n of them, or what it holds when `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with open(path) as f:
+                lines = [json.loads(line) for line in f if line.strip()]
+        except FileNotFoundError:
+            lines = []
+        if len(lines) >= n or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.02)
+
+
 def read_first_line(proc, timeout=START_TIMEOUT_S):
     """The first line a child prints on its piped stdout (with its newline),
     or what came before the deadline or end of file."""

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """The embedding examples, run as real processes in front of the test origin:
 examples/embed_cpp (in-process handlers and a proxied route, built in C++
-code) and examples/attach_loop (the C ABI on the host's own libuv loop).
+code), examples/attach_loop (the C ABI on the host's own libuv loop) and
+examples/metrics_endpoint (the gateway serving its own metrics and upstream
+state from handlers on its workers).
 Each must answer, proxy, and exit 0 on SIGTERM (and SIGINT) within bounds.
 
-Binaries come from WEIR_EMBED_CPP, WEIR_ATTACH_LOOP and WEIR_ORIGIN."""
+Binaries come from WEIR_EMBED_CPP, WEIR_ATTACH_LOOP, WEIR_METRICS_ENDPOINT and
+WEIR_ORIGIN."""
 
 import json
 import os
@@ -20,6 +23,7 @@ from harness import (STOP_TIMEOUT_S, Origin, RawConn, exchange, free_port, is_ga
 
 WEIR_EMBED_CPP = os.environ.get("WEIR_EMBED_CPP", "")
 WEIR_ATTACH_LOOP = os.environ.get("WEIR_ATTACH_LOOP", "")
+WEIR_METRICS_ENDPOINT = os.environ.get("WEIR_METRICS_ENDPOINT", "")
 
 
 def get(port, path, extra=b""):
@@ -160,6 +164,58 @@ class EmbedCppTest(ExitMixin, unittest.TestCase):
         proc = subprocess.run([WEIR_EMBED_CPP, "--port", "0"], capture_output=True, timeout=10)
         self.assertEqual(proc.returncode, 2)
         self.assertIn(b"usage", proc.stderr)
+
+
+def poll(fn, timeout=5.0):
+    """fn()'s first truthy value within `timeout` seconds, else its last."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fn()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.02)
+
+
+class MetricsEndpointTest(ExitMixin, unittest.TestCase):
+    def setUp(self):
+        require_binary("WEIR_METRICS_ENDPOINT", WEIR_METRICS_ENDPOINT)
+
+    def test_metrics_and_upstream_state_from_handlers(self):
+        with Origin() as origin, Example([WEIR_METRICS_ENDPOINT, "--port", "0", "--upstream",
+                                          f"127.0.0.1:{origin.port}"]) as ex:
+            for i in range(3):
+                self.assertEqual(get(ex.port, f"/api/echo/{i}").status, 200)
+            self.assertEqual(get(ex.port, "/api/status/503").status, 503)
+            endpoint = f"127.0.0.1:{origin.port}"
+            want = [
+                'weir_requests_total{route="api",status_class="2xx"} 3\n',
+                'weir_requests_total{route="api",status_class="5xx"} 1\n',
+                f'weir_upstream_requests_total{{upstream="remote",endpoint="{endpoint}"}} 4\n',
+                f'weir_upstream_errors_total{{upstream="remote",endpoint="{endpoint}"}} 1\n',
+            ]
+            text = poll(lambda: (lambda t: t if all(w in t for w in want) else "")(
+                get(ex.port, "/metrics").body.decode()))
+            self.assertTrue(text, get(ex.port, "/metrics").body.decode())
+            resp = get(ex.port, "/metrics")
+            self.assertEqual(resp.header("content-type"), "text/plain; version=0.0.4")
+            self.assertIn("# TYPE weir_request_duration_seconds histogram\n", resp.body.decode())
+
+            # A request in flight shows in the upstream's state, read by a
+            # handler on a worker (it asks both workers, itself included).
+            with RawConn(ex.port) as c:
+                c.send(b"GET /api/slow/1500 HTTP/1.1\r\nHost: example\r\n\r\n")
+                state = poll(lambda: (lambda s: s if s["endpoints"][0]["active_requests"] == 1 else None)(
+                    get(ex.port, "/upstreams/remote").json()))
+                self.assertIsNotNone(state, get(ex.port, "/upstreams/remote").body)
+                self.assertEqual(state["breaker"], "closed")
+                self.assertEqual(state["endpoints"][0]["address"], endpoint)
+                self.assertTrue(state["endpoints"][0]["healthy"])
+                self.assertEqual(c.read_response().status, 200)
+            state = poll(lambda: (lambda s: s if s["endpoints"][0]["active_requests"] == 0 else None)(
+                get(ex.port, "/upstreams/remote").json()))
+            self.assertIsNotNone(state)
+            self.assertEqual(get(ex.port, "/upstreams/nope").status, 404)
+            self.assert_clean_exit(ex, signal.SIGTERM)
 
 
 class AttachLoopTest(ExitMixin, unittest.TestCase):

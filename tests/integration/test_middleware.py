@@ -16,7 +16,7 @@ import threading
 import time
 import unittest
 
-from harness import WEIR_GATEWAY, Origin, free_port, gateway_config, Gateway, gateway_for, is_gateway_error
+from harness import WEIR_GATEWAY, Origin, free_port, gateway_config, Gateway, gateway_for, is_gateway_error, read_json_lines
 
 
 def call(gw, method="GET", path="/echo", headers=None, body=None):
@@ -401,16 +401,7 @@ def is_gateway_error_body(body):
 
 class AccessLogTest(OriginCase):
     def read_lines(self, path, n, timeout=5.0):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with open(path) as f:
-                    lines = [json.loads(line) for line in f if line.strip()]
-            except FileNotFoundError:
-                lines = []
-            if len(lines) >= n or time.monotonic() > deadline:
-                return lines
-            time.sleep(0.05)
+        return read_json_lines(path, n, timeout)
 
     def test_lines_for_every_exchange(self):
         with tempfile.TemporaryDirectory() as d:

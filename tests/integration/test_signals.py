@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""SIGHUP reloads the config file; SIGTERM drains in-flight exchanges, then exits 0."""
+"""SIGHUP reloads the config file; SIGUSR1 reopens access log files (log
+rotation); SIGTERM drains in-flight exchanges, then exits 0."""
+import json
 import os
 import signal
 import socket
+import tempfile
 import threading
 import time
 import unittest
 
-from harness import Origin, RawConn, gateway_for
+from harness import Origin, RawConn, gateway_for, read_json_lines
 
 
 def origin_requests(origin):
@@ -19,6 +22,27 @@ class SignalsTest(unittest.TestCase):
         with RawConn(port) as c:
             c.send(f"GET {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n".encode())
             return c.read_response()
+
+    def test_sigusr1_reopens_the_access_log_for_rotation(self):
+        with Origin() as origin, tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, "access.log")
+            with gateway_for(origin, middleware=[{"type": "access_log", "path": log}]) as gw:
+                self.assertEqual(self.get(gw.port, "/echo/first").status, 200)
+                [first] = read_json_lines(log, 1)
+                rotated = log + ".1"
+                os.rename(log, rotated)  # what logrotate does first
+                os.kill(gw.pid, signal.SIGUSR1)
+                # The writer reopens at its next flush, creating the file anew.
+                deadline = time.monotonic() + 5
+                while not os.path.exists(log) and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                self.assertTrue(os.path.exists(log), gw.stderr_text())
+                self.assertEqual(self.get(gw.port, "/echo/second").status, 200)
+                [second] = read_json_lines(log, 1)
+            self.assertEqual(first["path"], "/echo/first")
+            self.assertEqual(second["path"], "/echo/second")
+            with open(rotated) as f:
+                self.assertEqual([json.loads(l)["path"] for l in f if l.strip()], ["/echo/first"])
 
     def test_sighup_switches_upstream_and_keeps_old_config_on_error(self):
         with Origin() as a, Origin() as b, gateway_for(a) as gw:

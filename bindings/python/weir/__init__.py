@@ -10,6 +10,7 @@ See docs/bindings.md.
 
 from ._lib import lib as _cdll
 from .errors import (
+    BufferTooSmallError,
     ConfigError,
     InputOutputError,
     InternalError,
@@ -22,6 +23,7 @@ from .errors import (
     status_str,
 )
 from .gateway import DEFAULT_DRAIN_MS, Gateway
+from .observe import LogLevel, reopen_logs, set_log_handler
 
 
 def version():
@@ -30,6 +32,7 @@ def version():
 
 
 __all__ = [
+    "BufferTooSmallError",
     "ConfigError",
     "DEFAULT_DRAIN_MS",
     "Gateway",
@@ -37,10 +40,13 @@ __all__ = [
     "InternalError",
     "InvalidArgumentError",
     "ListenError",
+    "LogLevel",
     "OutOfMemoryError",
     "StateError",
     "Status",
     "WeirError",
+    "reopen_logs",
+    "set_log_handler",
     "status_str",
     "version",
 ]

@@ -25,6 +25,36 @@ class Endpoint(ctypes.Structure):
     """weir_endpoint: an address and a weight."""
     _fields_ = [("address", ctypes.c_char_p), ("weight", ctypes.c_uint32)]
 
+class Metrics(ctypes.Structure):
+    """weir_metrics: the gateway's totals."""
+    _fields_ = [("struct_size", ctypes.c_size_t)] + [
+        (name, ctypes.c_uint64) for name in (
+            "requests", "responses_1xx", "responses_2xx", "responses_3xx", "responses_4xx",
+            "responses_5xx", "no_response", "gateway_errors", "upstream_requests",
+            "upstream_errors", "retries", "connections_open", "connections_accepted",
+            "bytes_received", "bytes_sent", "access_log_dropped")]
+
+
+class UpstreamState(ctypes.Structure):
+    """weir_upstream_state: an upstream's breaker and concurrency counts."""
+    _fields_ = [("struct_size", ctypes.c_size_t), ("endpoint_count", ctypes.c_size_t),
+                ("has_breaker", ctypes.c_int32), ("breaker", ctypes.c_int32)] + [
+        (name, ctypes.c_uint32) for name in (
+            "connections", "pending", "requests", "retries",
+            "max_connections", "max_pending", "max_requests", "max_retries")]
+
+
+class EndpointState(ctypes.Structure):
+    """weir_endpoint_state: one endpoint's health and load."""
+    _fields_ = [("address", ctypes.c_char_p), ("weight", ctypes.c_uint32),
+                ("healthy", ctypes.c_int32), ("ejected", ctypes.c_int32),
+                ("active_requests", ctypes.c_uint32)]
+
+
+# weir_log_fn(void *user, weir_log_level level, const char *message, size_t len)
+LogFn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(ctypes.c_char),
+                         ctypes.c_size_t)
+
 # The C enum weir_status is an int.
 _status = ctypes.c_int
 
@@ -44,6 +74,15 @@ _SIGNATURES = {
     "weir_gateway_listener_port": (_status, [GatewayPtr, ctypes.c_size_t,
                                             ctypes.POINTER(ctypes.c_uint16)]),
     "weir_gateway_last_error": (ctypes.c_char_p, [GatewayPtr]),
+    "weir_gateway_metrics": (_status, [GatewayPtr, ctypes.POINTER(Metrics)]),
+    "weir_gateway_prometheus_text": (_status, [GatewayPtr, ctypes.c_char_p, ctypes.c_size_t,
+                                              ctypes.POINTER(ctypes.c_size_t)]),
+    "weir_gateway_upstream_state": (_status, [GatewayPtr, ctypes.c_char_p,
+                                             ctypes.POINTER(UpstreamState),
+                                             ctypes.POINTER(EndpointState), ctypes.c_size_t,
+                                             ctypes.c_size_t]),
+    "weir_set_log_callback": (_status, [LogFn, ctypes.c_void_p, ctypes.c_int]),
+    "weir_reopen_logs": (_status, []),
     "weir_status_str": (ctypes.c_char_p, [_status]),
     "weir_version": (ctypes.c_char_p, []),
 }

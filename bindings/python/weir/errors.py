@@ -18,6 +18,7 @@ class Status(enum.IntEnum):
     EIO = -5
     ELISTEN = -6
     EINTERNAL = -7
+    ETOOSMALL = -8
 
 
 def status_str(status):
@@ -68,9 +69,14 @@ class InternalError(WeirError):
     status = Status.EINTERNAL
 
 
+class BufferTooSmallError(WeirError):
+    """The binding's buffer was too small for a reply that keeps growing."""
+    status = Status.ETOOSMALL
+
+
 _BY_STATUS = {cls.status: cls for cls in (InvalidArgumentError, ConfigError, StateError,
                                           OutOfMemoryError, InputOutputError, ListenError,
-                                          InternalError)}
+                                          InternalError, BufferTooSmallError)}
 
 
 def error_for(status, message=""):

@@ -5,6 +5,7 @@ import json
 import os
 import threading
 
+from . import observe
 from ._lib import Endpoint, GatewayPtr, lib
 from .errors import Status, StateError, error_for
 
@@ -123,6 +124,28 @@ class Gateway:
             raise error_for(status, f"no bound port for listener {index}")
         return out.value
 
+    # --- observability (docs/observability.md) ---
+
+    def metrics(self):
+        """The gateway's totals since start, a dict of ints: requests,
+        responses_1xx..responses_5xx, no_response, gateway_errors,
+        upstream_requests, upstream_errors, retries, connections_open,
+        connections_accepted, bytes_received, bytes_sent, access_log_dropped."""
+        return observe.metrics(self._call)
+
+    def prometheus_text(self):
+        """Every metric in the Prometheus text format 0.0.4, a str."""
+        return observe.prometheus_text(self._call_status)
+
+    def upstream_state(self, name):
+        """Upstream `name` now: a dict with breaker ("closed", "open",
+        "half_open"), has_breaker, the breaker's counts and limits, and
+        endpoints (address, weight, healthy, ejected, active_requests).
+        InvalidArgumentError for an unknown upstream."""
+        if not isinstance(name, str):
+            raise TypeError("name must be a str")
+        return observe.upstream_state(self._call_status, name)
+
     def close(self):
         """Frees the gateway, stopping it first without draining if it runs.
         Calling it again does nothing; any other method then raises StateError."""
@@ -166,6 +189,15 @@ class Gateway:
         return f"<weir.Gateway {'closed' if self.closed else 'open'}>"
 
     # --- one C call under the lock, its error read before anyone else calls ---
+
+    def _call_status(self, fn, *args):
+        """(status, error message) of one C call, for calls whose callers
+        handle some failures themselves."""
+        with self._lock:
+            if self._handle is None:
+                raise StateError(Status.ESTATE, "the gateway is closed")
+            status = fn(self._handle, *args)
+            return status, (_last_error(self._handle) if status != Status.OK else "")
 
     def _call(self, fn, *args):
         with self._lock:
