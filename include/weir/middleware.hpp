@@ -35,8 +35,9 @@ class WEIR_API Resumer {
   Resumer() = default;
   explicit Resumer(std::shared_ptr<core::PauseState> state) : state_(std::move(state)) {}
   // Continues the exchange on its worker thread. `then`, when given, runs
-  // there first with the exchange's request-phase Context: it may edit
-  // headers, set_upstream() or respond(). After the exchange ended (client
+  // there first with a Context of the phase that paused: in the request
+  // phase it may edit headers, set_upstream() or respond(); in the response
+  // phase it may edit response headers. After the exchange ended (client
   // gone, pause timed out, gateway stopped) nothing runs; the call is still safe.
   void resume(std::function<void(Context&)> then = {}) const;
   explicit operator bool() const noexcept { return state_ != nullptr; }
@@ -94,14 +95,17 @@ class WEIR_API Context {
   // Answers with the gateway's JSON error body {"error":..., "request_id":...}.
   void respond_error(uint16_t status, std::string_view message,
                      std::vector<std::pair<std::string, std::string>> headers = {});
-  // Request phase: the exchange waits, with later request hooks, until the
-  // returned handle's resume(). Reading from the client stops meanwhile. A
-  // pause lasts at most the route's timeout_ms (else limits.idle_timeout_ms):
-  // then the client gets 504. Outside the request phase, or in a Context not
-  // made by a gateway, the handle is empty and nothing pauses.
+  // The exchange waits, with the hooks after this one, until the returned
+  // handle's resume(). In the request and body phases reading from the
+  // client stops; in the response phase (an upstream's response; not a
+  // local answer, a handler's response or an upgrade) the upstream's
+  // response head waits and reading from the upstream stops. A pause lasts
+  // at most the route's timeout_ms: then the client gets 504. Elsewhere (the
+  // log phase, a Context not made by a gateway) the handle is empty and
+  // nothing pauses.
   Resumer pause();
-  // Request phase: continues by itself after `ms`, running `then` first when
-  // given (as Resumer::resume does). Without `then` it allocates nothing.
+  // Continues by itself after `ms`, running `then` first when given (as
+  // Resumer::resume does). Without `then` it allocates nothing.
   void pause_for(uint32_t ms, std::function<void(Context&)> then = {});
   // Request phase: proxies to upstream `name` instead of the route's
   // target. false (nothing changed) when the snapshot has no such upstream.

@@ -91,7 +91,7 @@ void ClientConnection::arm_timer(uint32_t ms, bool header_timeout) noexcept {
 void ClientConnection::on_timer(void* self) {
   auto* c = static_cast<ClientConnection*>(self);
   if (c->phase_ == Phase::closing) return;
-  if (c->phase_ == Phase::paused) {
+  if (c->phase_ == Phase::paused || c->response_paused_) {
     c->pause_expired();
     return;
   }
@@ -556,7 +556,8 @@ void ClientConnection::close() noexcept {
   closed_ = true;
   // A client that went away, or a failed connection, still gets its log line.
   if (log_armed_) run_log_hooks(!response_done_ && !local_error_);
-  if (phase_ == Phase::paused) drop_pause();
+  if (phase_ == Phase::paused || response_paused_) drop_pause();
+  response_paused_ = false;
   phase_ = Phase::closing;
   if (up_) {
     up_->abort();

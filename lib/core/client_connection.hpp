@@ -110,9 +110,12 @@ class ClientConnection final : public upstream::UpstreamSink,
   bool pause_exchange_for(uint32_t ms, std::function<void(Context&)>&& then) override;
   int32_t find_upstream(std::string_view name) const override;
   void drop_pause() noexcept;
+  bool may_pause() const noexcept;
+  void continue_response(std::function<void(Context&)>* then);
+  void emit_response_head(const upstream::ResponseHead& h);
   void pause_expired();
   void continue_after_pause(std::function<void(Context&)>* then);
-  void run_response_hooks(uint16_t status);
+  bool run_response_hooks(uint16_t status, bool may_pause = false);  // false: paused
   void run_log_hooks(bool aborted);  // once per exchange, when it ends
   void record_metrics(const ExchangeInfo& info) noexcept;  // exchange_metrics.cpp
   const std::vector<Middleware>& route_chain(const Snapshot& snap) const;
@@ -258,6 +261,15 @@ class ClientConnection final : public upstream::UpstreamSink,
   uint8_t body_hooks_ = 0;                 // MiddlewareChains::BodyHooks of this exchange's chain
   bool paused_in_body_ = false;            // the pause came from an on_request_body hook
   bool body_buffered_ = false;             // the request body is whole in handler_body_
+  // A response hook paused an upstream's response: its head waits in
+  // paused_head_ (views into the stopped upstream connection), body bytes
+  // that came with it in held_body_ (at most one read).
+  bool response_may_pause_ = false;        // a response hook runs that may pause
+  bool response_paused_ = false;
+  bool held_complete_ = false;             // the response ended while paused
+  uint16_t resp_hook_next_ = 0;            // the response hooks below this one are left
+  upstream::ResponseHead paused_head_;
+  std::string held_body_;
   char request_id_[Context::kMaxRequestIdBytes] = {};  // generated, or adopted by request_id
   uint8_t request_id_len_ = 0;
   bool log_armed_ = false;         // the log phase is owed for the current exchange

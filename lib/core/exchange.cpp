@@ -806,6 +806,10 @@ void ClientConnection::flush_down() {
 
 void ClientConnection::upstream_failed(int status, const char* message,
                                        std::string_view breaker_reason) {
+  if (response_paused_) {  // its head never went out: the client gets this error
+    drop_pause();
+    response_paused_ = false;
+  }
   if (up_) {
     up_->abort();
     up_ = nullptr;
@@ -880,7 +884,26 @@ void ClientConnection::on_response_head(const upstream::ResponseHead& h) {
   }
   record_breaker(h.status < 500);
   status_ = static_cast<uint16_t>(h.status);
+  if (log_armed_) head_ns_ = uv_hrtime();
+  // The hooks run first: a header they set or remove replaces the upstream's.
+  // One may pause: the upstream connection stops until it resumes.
+  if (edits_ && !run_response_hooks(static_cast<uint16_t>(h.status), !h.upgrade)) {
+    paused_head_ = h;
+    held_body_.clear();
+    held_complete_ = false;
+    if (up_) up_->pause();
+    return;
+  }
+  emit_response_head(h);
+}
+
+void ClientConnection::emit_response_head(const upstream::ResponseHead& h) {
   response_started_ = true;
+  const http::HeadFields& f = *h.fields;
+  bool has_connection = false;
+  for (uint32_t i = 0; i < f.size(); ++i)
+    if (f.kind(i) == http::HeaderKind::connection) has_connection = true;
+  bool upgrading = h.upgrade && upgrade_;
   HeadBuffer& b = down_head_;
   b.clear();
   b.append("HTTP/1.1 ");
@@ -888,14 +911,6 @@ void ClientConnection::on_response_head(const upstream::ResponseHead& h) {
   b.append(' ');
   b.append(h.reason.empty() ? http::reason_phrase(h.status) : h.reason);
   b.append(kCrlf);
-  const http::HeadFields& f = *h.fields;
-  bool has_connection = false;
-  for (uint32_t i = 0; i < f.size(); ++i)
-    if (f.kind(i) == http::HeaderKind::connection) has_connection = true;
-  bool upgrading = h.upgrade && upgrade_;
-  // The hooks run first: a header they set or remove replaces the upstream's.
-  if (edits_) run_response_hooks(static_cast<uint16_t>(h.status));
-  if (log_armed_) head_ns_ = uv_hrtime();
   for (uint32_t i = 0; i < f.size(); ++i) {
     const Header& hd = f.at(i);
     switch (f.kind(i)) {
@@ -960,6 +975,10 @@ void ClientConnection::on_response_head(const upstream::ResponseHead& h) {
 }
 
 bool ClientConnection::on_response_body(const char* data, size_t len) {
+  if (response_paused_) {  // the rest of the current read; then the upstream stops
+    held_body_.append(data, len);
+    return true;
+  }
   bytes_out_ += len;
   if (body_hooks_ & MiddlewareChains::response_chunk) run_chunk_hooks(false, {data, len}, false);
   if (io_.down.full()) flush_down();
@@ -972,6 +991,10 @@ bool ClientConnection::on_response_body(const char* data, size_t len) {
 }
 
 void ClientConnection::on_response_complete() {
+  if (response_paused_) {
+    held_complete_ = true;
+    return;
+  }
   if (body_hooks_ & MiddlewareChains::response_chunk) run_chunk_hooks(false, {}, true);
   if (down_chunked_) {
     if (io_.down.full()) flush_down();

@@ -127,9 +127,14 @@ void ClientConnection::run_chunk_hooks(bool request, std::string_view chunk, boo
   }
 }
 
+bool ClientConnection::may_pause() const noexcept {
+  // Only from a hook that runs now (not a Context kept past its hook): a
+  // request or body hook, or a response hook on an upstream's response.
+  return phase_ == Phase::dispatch || phase_ == Phase::buffering || response_may_pause_;
+}
+
 Resumer ClientConnection::pause_exchange() {
-  // Only from a hook that runs now (not a Context kept past its hook).
-  if (phase_ != Phase::dispatch && phase_ != Phase::buffering) return {};
+  if (!may_pause()) return {};
   auto st = std::make_shared<PauseState>();
   st->mailbox = w_.mailbox();
   st->conn = this;
@@ -140,7 +145,7 @@ Resumer ClientConnection::pause_exchange() {
 }
 
 bool ClientConnection::pause_exchange_for(uint32_t ms, std::function<void(Context&)>&& then) {
-  if (phase_ != Phase::dispatch && phase_ != Phase::buffering) return false;
+  if (!may_pause()) return false;
   pause_timed_ = true;
   pause_then_ = std::move(then);
   timer_.set(ms);
@@ -168,16 +173,58 @@ void ClientConnection::pause_expired() {
   if (pause_timed_) {  // pause_for(): the wait is the point
     std::function<void(Context&)> then = std::move(pause_then_);
     pause_then_ = nullptr;
-    continue_after_pause(then ? &then : nullptr);
+    if (response_paused_) continue_response(then ? &then : nullptr);
+    else continue_after_pause(then ? &then : nullptr);
     return;
   }
   drop_pause();
+  response_paused_ = false;
   reject(504, "middleware did not resume in time");
 }
 
 void ClientConnection::resume_paused(PauseState& st, std::function<void(Context&)>& then) {
-  if (pause_.get() != &st || phase_ != Phase::paused) return;
+  if (pause_.get() != &st) return;
+  if (response_paused_) {
+    continue_response(then ? &then : nullptr);
+    return;
+  }
+  if (phase_ != Phase::paused) return;
   continue_after_pause(then ? &then : nullptr);
+}
+
+void ClientConnection::continue_response(std::function<void(Context&)>* then) {
+  drop_pause();
+  if (then) {
+    Request req = request_view();
+    Context ctx(&req, edits_, status_, Context::Phase::response);
+    response_may_pause_ = true;
+    try {
+      (*then)(ctx);
+    } catch (...) {
+      // As a failing response hook: the response goes on as it is.
+    }
+    response_may_pause_ = false;
+    if (edits_->paused) return;  // paused again
+  }
+  if (!run_response_hooks(status_, true)) return;
+  // The head waited with the upstream connection stopped (its buffer, which
+  // the head's views point into, unchanged); what body came with it waited
+  // in held_body_.
+  emit_response_head(paused_head_);
+  if (phase_ == Phase::closing) return;
+  if (!held_body_.empty()) {
+    on_response_body(held_body_.data(), held_body_.size());
+    flush_down();
+    held_body_.clear();
+    if (phase_ == Phase::closing) return;
+  }
+  if (up_) up_->resume();
+  if (held_complete_) {
+    held_complete_ = false;
+    on_response_complete();
+    return;
+  }
+  flush_down();
 }
 
 void ClientConnection::continue_after_pause(std::function<void(Context&)>* then) {
@@ -269,21 +316,32 @@ void ClientConnection::run_log_hooks(bool aborted) {
   }
 }
 
-void ClientConnection::run_response_hooks(uint16_t status) {
-  if (!edits_) return;
+bool ClientConnection::run_response_hooks(uint16_t status, bool may_pause) {
+  if (!edits_) return true;
   Request req = request_view();
   Context ctx(&req, edits_, status, Context::Phase::response);
   // Only the middleware whose request phase ran see the response, as with
-  // Envoy's local replies: one that answered is the innermost.
+  // Envoy's local replies: one that answered is the innermost. A response
+  // that was paused goes on below the hook that paused it.
   const auto& chain = route_chain(*snap_);
-  for (size_t i = std::min<size_t>(hooks_ran_, chain.size()); i-- > 0;) {
+  size_t from = response_paused_ ? resp_hook_next_ : std::min<size_t>(hooks_ran_, chain.size());
+  response_may_pause_ = may_pause;
+  for (size_t i = from; i-- > 0;) {
     if (!chain[i].on_response) continue;
     try {
       chain[i].on_response(ctx);
     } catch (...) {
       // A failing response hook leaves the response as it is.
     }
+    if (edits_->paused) {
+      response_may_pause_ = false;
+      response_paused_ = true;
+      resp_hook_next_ = static_cast<uint16_t>(i);
+      return false;
+    }
   }
+  response_may_pause_ = false;
+  response_paused_ = false;
+  return true;
 }
-
 }  // namespace weir::core

@@ -1,6 +1,7 @@
 #include "weir/gateway.hpp"
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <uv.h>
@@ -69,7 +70,23 @@ Status GatewayImpl::bind_all(uint32_t nworkers, std::vector<std::vector<int>>& f
   return {};
 }
 
+namespace {
+
+// libuv writes to sockets with write(2): a peer that hung up raises SIGPIPE,
+// whose default action ends the host process. Unless the host chose a
+// disposition of its own, the gateway ignores it (the write then fails with
+// EPIPE, which weir handles as an error value).
+void ignore_sigpipe_by_default() {
+  struct sigaction old{};
+  if (sigaction(SIGPIPE, nullptr, &old) == 0 && old.sa_handler == SIG_DFL &&
+      !(old.sa_flags & SA_SIGINFO))
+    signal(SIGPIPE, SIG_IGN);
+}
+
+}  // namespace
+
 Status GatewayImpl::launch(uv_loop_t* loop) {
+  ignore_sigpipe_by_default();
   uint32_t n = loop ? 1 : options.workers;
   if (n == 0) n = std::max(1u, std::thread::hardware_concurrency());
   std::shared_ptr<const core::Snapshot> snap;

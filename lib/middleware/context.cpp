@@ -73,14 +73,15 @@ void Context::respond_error(uint16_t status, std::string_view message,
 }
 
 Resumer Context::pause() {
-  if (phase_ != Phase::request || !edits_->host || edits_->paused || edits_->responded) return {};
+  // The host refuses where the gateway cannot wait: a response it made itself.
+  if (phase_ == Phase::log || !edits_->host || edits_->paused || edits_->responded) return {};
   Resumer r = edits_->host->pause_exchange();
   if (r) edits_->paused = true;
   return r;
 }
 
 void Context::pause_for(uint32_t ms, std::function<void(Context&)> then) {
-  if (phase_ != Phase::request || !edits_->host || edits_->paused || edits_->responded) return;
+  if (phase_ == Phase::log || !edits_->host || edits_->paused || edits_->responded) return;
   if (edits_->host->pause_exchange_for(ms, std::move(then))) edits_->paused = true;
 }
 

@@ -210,7 +210,9 @@ void UpstreamConnection::on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t*)
 
 void UpstreamConnection::parse() {
   in_parse_ = true;
-  while (state_ == State::active && !paused_ && !complete_ && rpos_ < rlen_) {
+  while (state_ == State::active && !paused_ && !complete_ &&
+         (rpos_ < rlen_ || (kick_ && rbuf_.data))) {
+    kick_ = false;
     const char* base = rbuf_.data;
     llhttp_errno_t err = llhttp_execute(&parser_, base + rpos_, rlen_ - rpos_);
     if (state_ == State::closing) {
@@ -275,8 +277,11 @@ void UpstreamConnection::pause() noexcept {
 void UpstreamConnection::resume() {
   if (!paused_ || state_ == State::closing) return;
   paused_ = false;
+  kick_ = true;
   if (state_ == State::active) parse();
-  if (state_ == State::active || state_ == State::raw)
+  // pause() stopped reading; the response may have ended and the connection
+  // gone to the pool meanwhile, where it must read to notice a close.
+  if (state_ == State::active || state_ == State::raw || state_ == State::idle)
     uv_read_start(stream(), &on_alloc, &on_read);
 }
 

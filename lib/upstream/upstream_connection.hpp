@@ -145,6 +145,9 @@ class UpstreamConnection {
   bool in_head_ = false;
   bool complete_ = false;
   bool paused_ = false;
+  // After a pause llhttp runs once even without new bytes: a pause in the
+  // last body callback leaves the message's end to be reported.
+  bool kick_ = false;
   bool broken_ = false;      // framing trouble: never reuse
   bool interim_ = false;     // a 1xx other than 101 is being parsed
   bool upgrade_ = false;     // a 101: raw bytes follow the head

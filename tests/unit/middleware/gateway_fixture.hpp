@@ -91,6 +91,10 @@ inline Reply post(uint16_t port, const std::string& path, const std::string& bod
 inline Handler named(std::string name) {
   return [name](const Request& req, Response& res) {
     res.status = 200;
+    if (req.path == "/big") {  // more than one read of the gateway's
+      res.body = std::string(300000, 'b');
+      return;
+    }
     res.body = name;
     if (req.path != "/x") res.body += " " + std::string(req.path);
     for (const auto& h : req.headers)

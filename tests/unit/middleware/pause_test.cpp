@@ -251,6 +251,95 @@ TEST_F(PauseTest, SetPathRewritesTheForwardedPath) {
   EXPECT_EQ(get(port_, "/x?q=1").body, "a /v2/users");
 }
 
+TEST_F(PauseTest, ResponsePhasePausesTheUpstreamsResponse) {
+  Pipeline p;
+  Middleware outer{.name = "outer"};
+  outer.on_response = [](Context& ctx) {
+    // Runs after the resume, below the hook that paused.
+    ctx.add_response_header("x-outer", std::to_string(ctx.response_status()));
+  };
+  Middleware inner{.name = "inner"};
+  inner.on_response = [](Context& ctx) {
+    Resumer r = ctx.pause();
+    ASSERT_TRUE(r);
+    std::thread([r] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      r.resume([](Context& c) { c.set_response_header("x-checked", "yes"); });
+    }).detach();
+  };
+  p.use(outer).use(inner);
+  serve(std::move(p));
+  for (const char* path : {"/x", "/big"}) {
+    Reply r = get(port_, path);
+    ASSERT_EQ(r.status, 200) << r.head;
+    EXPECT_TRUE(r.has("x-checked: yes")) << r.head;
+    EXPECT_TRUE(r.has("x-outer: 200")) << r.head;
+    EXPECT_EQ(r.body, std::string(path) == "/big" ? std::string(300000, 'b') : "a");
+  }
+}
+
+TEST_F(PauseTest, ResponsePauseForAndTimeout) {
+  Pipeline p;
+  Middleware wait{.name = "wait"};
+  wait.on_response = [](Context& ctx) {
+    if (ctx.request().header("x-stuck").empty()) {
+      ctx.pause_for(50, [](Context& c) { c.add_response_header("x-waited", "1"); });
+    } else {
+      Resumer r = ctx.pause();  // never resumed
+      EXPECT_TRUE(r);
+    }
+  };
+  p.use(wait);
+  serve(std::move(p), 300);
+  Reply r = get(port_, "/big");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_TRUE(r.has("x-waited: 1")) << r.head;
+  EXPECT_EQ(r.body.size(), 300000u);
+  r = get(port_, "/x", "x-stuck: 1\r\n");
+  EXPECT_EQ(r.status, 504);
+  // The gateway goes on serving.
+  EXPECT_EQ(get(port_, "/x").status, 200);
+}
+
+TEST_F(PauseTest, ClientGoneDuringAResponsePause) {
+  std::mutex mu;
+  std::vector<Resumer> kept;
+  std::atomic<int> aborted{0};
+  Pipeline p;
+  Middleware hold{.name = "hold"};
+  hold.on_response = [&](Context& ctx) {
+    std::lock_guard<std::mutex> lock(mu);
+    kept.push_back(ctx.pause());
+  };
+  hold.on_log = [&](Context& ctx) {
+    if (ctx.exchange()->aborted) aborted++;
+  };
+  p.use(hold);
+  serve(std::move(p));
+  int fd = connect_to(port_);
+  std::string req = "GET /big HTTP/1.1\r\nHost: t\r\n\r\n";
+  ASSERT_EQ(::send(fd, req.data(), req.size(), MSG_NOSIGNAL), static_cast<ssize_t>(req.size()));
+  for (int k = 0; k < 400; ++k) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!kept.empty()) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // A client that closes may only have half-closed: a complete request's
+  // exchange goes on, and finds out when its response meets the closed
+  // socket (or the pause times out).
+  ::close(fd);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_EQ(kept.size(), 1u);
+    kept[0].resume([](Context& c) { c.add_response_header("x-late", "1"); });
+  }
+  for (int k = 0; k < 400 && aborted.load() == 0; ++k)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(aborted.load(), 1);
+}
+
 TEST(PauseContext, AContextWithoutAGatewayDoesNotPause) {
   Request req;
   Context::Edits edits;
