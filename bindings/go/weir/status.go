@@ -18,6 +18,7 @@ const (
 	ErrIO       Status = C.WEIR_EIO       // input/output error (a config file)
 	ErrListen   Status = C.WEIR_ELISTEN   // an address could not be bound
 	ErrInternal Status = C.WEIR_EINTERNAL // a bug in weir
+	ErrNotFound Status = C.WEIR_ENOTFOUND // no such header, parameter, value or upstream
 )
 
 // statusOK is WEIR_OK, never returned as an error.

@@ -5,6 +5,9 @@
         ...                      # serving on weir's worker threads
         gw.reload(new_config)    # ConfigError keeps the old one serving
 
+Middleware in Python: subclass weir.Middleware and weir.register_middleware(),
+or decorate a function with @weir.middleware("type").
+
 See docs/bindings.md.
 """
 
@@ -15,6 +18,7 @@ from .errors import (
     InternalError,
     InvalidArgumentError,
     ListenError,
+    NotFoundError,
     OutOfMemoryError,
     StateError,
     Status,
@@ -22,6 +26,7 @@ from .errors import (
     status_str,
 )
 from .gateway import DEFAULT_DRAIN_MS, Gateway
+from .middleware import Middleware, Pause, Request, middleware, register_middleware
 
 
 def version():
@@ -37,10 +42,16 @@ __all__ = [
     "InternalError",
     "InvalidArgumentError",
     "ListenError",
+    "Middleware",
+    "NotFoundError",
     "OutOfMemoryError",
+    "Pause",
+    "Request",
     "StateError",
     "Status",
     "WeirError",
+    "middleware",
+    "register_middleware",
     "status_str",
     "version",
 ]

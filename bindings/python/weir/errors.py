@@ -18,6 +18,7 @@ class Status(enum.IntEnum):
     EIO = -5
     ELISTEN = -6
     EINTERNAL = -7
+    ENOTFOUND = -9
 
 
 def status_str(status):
@@ -68,9 +69,13 @@ class InternalError(WeirError):
     status = Status.EINTERNAL
 
 
+class NotFoundError(WeirError, LookupError):
+    status = Status.ENOTFOUND
+
+
 _BY_STATUS = {cls.status: cls for cls in (InvalidArgumentError, ConfigError, StateError,
                                           OutOfMemoryError, InputOutputError, ListenError,
-                                          InternalError)}
+                                          InternalError, NotFoundError)}
 
 
 def error_for(status, message=""):
