@@ -5,8 +5,9 @@
  * answers with an error status instead of crashing. Strings passed in are
  * copied before the call returns unless stated otherwise.
  *
- * Threads: the gateway's own workers never call into the host through these
- * functions. One weir_gateway_t must not be used by two host threads at the
+ * Threads: the gateway's own workers call into the host only through the
+ * callbacks of a registered middleware type (see "Custom middleware" below).
+ * One weir_gateway_t must not be used by two host threads at the
  * same time (serialise the calls, as the Python and Go bindings do);
  * different handles are independent. weir_status_str() and weir_version()
  * are safe from any thread.
