@@ -3,6 +3,7 @@
 // hooks share it, so the host's destroy() runs when the last snapshot that
 // uses the entry lets go of its middleware.
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -21,10 +22,21 @@ struct CType {
   void* user = nullptr;
 };
 
+// A field counts only when the caller's struct holds all of it.
+template <typename T>
+T field_within(const weir_middleware_type& given, T weir_middleware_type::*field, size_t offset) {
+  return offset + sizeof(T) <= given.size ? given.*field : nullptr;
+}
+
 CType copy_type(const weir_middleware_type& given, void* user) {
+  using MT = weir_middleware_type;
   CType t;
-  std::memcpy(&t.mt, &given, std::min(given.size, sizeof t.mt));
   t.mt.size = sizeof t.mt;
+  t.mt.create = field_within(given, &MT::create, offsetof(MT, create));
+  t.mt.destroy = field_within(given, &MT::destroy, offsetof(MT, destroy));
+  t.mt.on_request = field_within(given, &MT::on_request, offsetof(MT, on_request));
+  t.mt.on_response = field_within(given, &MT::on_response, offsetof(MT, on_response));
+  t.mt.on_log = field_within(given, &MT::on_log, offsetof(MT, on_log));
   t.user = user;
   return t;
 }

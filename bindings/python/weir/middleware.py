@@ -212,7 +212,9 @@ class Request:
 # the key, so nothing Python-owned is touched after it is gone.
 _resumes = {}
 _resume_keys = itertools.count(1)
-_resume_lock = threading.Lock()
+# Reentrant: a Pause finalised by the garbage collector while this thread
+# holds the lock resumes through it too.
+_resume_lock = threading.RLock()
 
 
 @RESUME_FN
@@ -298,7 +300,7 @@ _types = {}
 _instances = {}
 _instance_keys = itertools.count(1)
 _type_keys = itertools.count(1)
-_lock = threading.Lock()
+_lock = threading.RLock()  # reentrant for the same reason as _resume_lock
 
 
 def _error_text(exc):
@@ -330,7 +332,8 @@ def _create(type_key, json_ptr, length, instance_out, err, err_cap):
 @DESTROY_FN
 def _destroy(type_key, key):
     with _lock:
-        _instances.pop(key, None)
+        obj = _instances.pop(key, None)
+    del obj  # the object's own finalizer runs outside the lock
 
 
 def _hook(name, phase):
