@@ -52,25 +52,40 @@ size_t response_edits(const Context::Edits& e) {
   return e.response_set.size() + e.response_remove.size();
 }
 
-// The common checks of a request-header edit; WEIR_OK when it may go ahead.
-weir_status request_edit_allowed(const weir_request_t* req, const char* name, const char* value,
-                                 bool needs_value) {
+enum class Side { request, response };
+
+// The checks every header edit shares; WEIR_OK when it may go ahead.
+weir_status edit_allowed(const weir_request_t* req, Side side, const char* name,
+                         const char* value, bool needs_value) {
   if (!req || !name || (needs_value && !value)) return WEIR_EINVAL;
-  if (!in_phase(req, Context::Phase::request)) return WEIR_ESTATE;
+  Context::Phase phase = req->ctx->phase();
+  if (side == Side::request ? phase != Context::Phase::request : phase == Context::Phase::log)
+    return WEIR_ESTATE;
   if (!weir::mw::valid_field_name(name) || (needs_value && !valid_value(value)))
     return WEIR_EINVAL;
-  if (request_edits(*req->ctx->edits()) >= kMaxHeaderEdits) return WEIR_EINVAL;
-  return WEIR_OK;
+  const Context::Edits& e = *req->ctx->edits();
+  size_t edits = side == Side::request ? request_edits(e) : response_edits(e);
+  return edits >= kMaxHeaderEdits ? WEIR_EINVAL : WEIR_OK;
 }
 
-weir_status response_edit_allowed(const weir_request_t* req, const char* name, const char* value,
-                                  bool needs_value) {
-  if (!req || !name || (needs_value && !value)) return WEIR_EINVAL;
-  if (in_phase(req, Context::Phase::log)) return WEIR_ESTATE;
-  if (!weir::mw::valid_field_name(name) || (needs_value && !valid_value(value)))
-    return WEIR_EINVAL;
-  if (response_edits(*req->ctx->edits()) >= kMaxHeaderEdits) return WEIR_EINVAL;
-  return WEIR_OK;
+using SetField = void (Context::*)(std::string, std::string);
+using RemoveField = void (Context::*)(std::string);
+
+weir_status set_field(weir_request_t* req, Side side, const char* name, const char* value,
+                      SetField edit) {
+  if (weir_status st = edit_allowed(req, side, name, value, true); st != WEIR_OK) return st;
+  return guarded([&] {
+    (req->ctx->*edit)(name, value);
+    return WEIR_OK;
+  });
+}
+
+weir_status remove_field(weir_request_t* req, Side side, const char* name, RemoveField edit) {
+  if (weir_status st = edit_allowed(req, side, name, nullptr, false); st != WEIR_OK) return st;
+  return guarded([&] {
+    (req->ctx->*edit)(name);
+    return WEIR_OK;
+  });
 }
 
 // Request phase, neither answered nor paused yet: what respond and pause need.
@@ -181,53 +196,29 @@ const weir_exchange_info* weir_request_exchange(const weir_request_t* req) {
 }
 
 weir_status weir_request_set_header(weir_request_t* req, const char* name, const char* value) {
-  if (weir_status st = request_edit_allowed(req, name, value, true); st != WEIR_OK) return st;
-  return guarded([&] {
-    req->ctx->set_request_header(name, value);
-    return WEIR_OK;
-  });
+  return set_field(req, Side::request, name, value, &Context::set_request_header);
 }
 
 weir_status weir_request_add_header(weir_request_t* req, const char* name, const char* value) {
-  if (weir_status st = request_edit_allowed(req, name, value, true); st != WEIR_OK) return st;
-  return guarded([&] {
-    req->ctx->add_request_header(name, value);
-    return WEIR_OK;
-  });
+  return set_field(req, Side::request, name, value, &Context::add_request_header);
 }
 
 weir_status weir_request_remove_header(weir_request_t* req, const char* name) {
-  if (weir_status st = request_edit_allowed(req, name, nullptr, false); st != WEIR_OK) return st;
-  return guarded([&] {
-    req->ctx->remove_request_header(name);
-    return WEIR_OK;
-  });
+  return remove_field(req, Side::request, name, &Context::remove_request_header);
 }
 
 weir_status weir_request_set_response_header(weir_request_t* req, const char* name,
                                              const char* value) {
-  if (weir_status st = response_edit_allowed(req, name, value, true); st != WEIR_OK) return st;
-  return guarded([&] {
-    req->ctx->set_response_header(name, value);
-    return WEIR_OK;
-  });
+  return set_field(req, Side::response, name, value, &Context::set_response_header);
 }
 
 weir_status weir_request_add_response_header(weir_request_t* req, const char* name,
                                              const char* value) {
-  if (weir_status st = response_edit_allowed(req, name, value, true); st != WEIR_OK) return st;
-  return guarded([&] {
-    req->ctx->add_response_header(name, value);
-    return WEIR_OK;
-  });
+  return set_field(req, Side::response, name, value, &Context::add_response_header);
 }
 
 weir_status weir_request_remove_response_header(weir_request_t* req, const char* name) {
-  if (weir_status st = response_edit_allowed(req, name, nullptr, false); st != WEIR_OK) return st;
-  return guarded([&] {
-    req->ctx->remove_response_header(name);
-    return WEIR_OK;
-  });
+  return remove_field(req, Side::response, name, &Context::remove_response_header);
 }
 
 weir_status weir_request_set_path(weir_request_t* req, const char* path) {

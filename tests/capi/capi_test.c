@@ -22,38 +22,10 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "check.h"
 #include "weir.h"
 
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      exit(1);                                                             \
-    }                                                                      \
-  } while (0)
-
-#define CHECK_STATUS(expr, want)                                              \
-  do {                                                                        \
-    weir_status got_ = (expr);                                                \
-    if (got_ != (want)) {                                                     \
-      fprintf(stderr, "%s:%d: %s returned %d (%s), expected %s\n", __FILE__, \
-              __LINE__, #expr, (int)got_, weir_status_str(got_), #want);      \
-      exit(1);                                                                \
-    }                                                                         \
-  } while (0)
-
 #define IO_TIMEOUT_MS 5000
-
-static void sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void set_io_timeouts(int fd) {
   struct timeval tv = {IO_TIMEOUT_MS / 1000, 0};

@@ -27,25 +27,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "weir.h"
-
-#define CHECK(cond)                                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      exit(1);                                                                 \
-    }                                                                          \
-  } while (0)
-
-#define CHECK_STATUS(expr, want)                                              \
-  do {                                                                        \
-    weir_status got_ = (expr);                                                \
-    if (got_ != (want)) {                                                     \
-      fprintf(stderr, "%s:%d: %s returned %d (%s), expected %s\n", __FILE__, \
-              __LINE__, #expr, (int)got_, weir_status_str(got_), #want);      \
-      exit(1);                                                                \
-    }                                                                         \
-  } while (0)
 
 /* In callbacks: count the failure, never exit from a worker thread. */
 static atomic_int cb_failures;
@@ -57,17 +40,6 @@ static atomic_int cb_failures;
     }                                                                                \
   } while (0)
 #define EXPECT_STATUS(expr, want) EXPECT((expr) == (want))
-
-static void sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Waits (bounded) until *flag reaches `want`. */
 static int wait_for(atomic_int *flag, int want, double timeout_s) {
