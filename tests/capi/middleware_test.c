@@ -11,9 +11,6 @@
  * callbacks (worker threads) count failures that the main thread asserts. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -23,11 +20,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <sys/time.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "test_net.h"
 #include "weir.h"
 
 /* In callbacks: count the failure, never exit from a worker thread. */
@@ -52,114 +48,9 @@ static int weir_str_is(weir_str s, const char *want) {
   return s.ptr != NULL && s.len == strlen(want) && memcmp(s.ptr, want, s.len) == 0;
 }
 
-static int connect_to(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  CHECK(fd >= 0);
-  struct timeval tv = {5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-  struct sockaddr_in sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-static void send_all(int fd, const char *data) {
-  size_t n = strlen(data);
-  CHECK(send(fd, data, n, MSG_NOSIGNAL) == (ssize_t)n);
-}
-
-/* ---- the origin: answers each request with the request head it got ---- */
-
-struct echo_origin {
-  int fd;
-  uint16_t port;
-  atomic_int stop;
-  pthread_t thread;
-};
-
-static void echo_once(int conn) {
-  char req[8192];
-  size_t got = 0;
-  while (got < sizeof req - 1) {
-    ssize_t n = recv(conn, req + got, sizeof req - 1 - got, 0);
-    if (n <= 0) return;
-    got += (size_t)n;
-    req[got] = '\0';
-    if (strstr(req, "\r\n\r\n")) break;
-  }
-  char head[256];
-  int n = snprintf(head, sizeof head,
-                   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
-                   "Connection: close\r\n\r\n",
-                   got);
-  if (send(conn, head, (size_t)n, MSG_NOSIGNAL) == n) send(conn, req, got, MSG_NOSIGNAL);
-}
-
-static void *echo_main(void *arg) {
-  struct echo_origin *o = arg;
-  while (!atomic_load(&o->stop)) {
-    struct pollfd p = {o->fd, POLLIN, 0};
-    if (poll(&p, 1, 50) <= 0) continue;
-    int conn = accept(o->fd, NULL, NULL);
-    if (conn < 0) continue;
-    struct timeval tv = {5, 0};
-    setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    echo_once(conn);
-    close(conn);
-  }
-  return NULL;
-}
-
-static void echo_start(struct echo_origin *o) {
-  memset(o, 0, sizeof *o);
-  o->fd = socket(AF_INET, SOCK_STREAM, 0);
-  CHECK(o->fd >= 0);
-  struct sockaddr_in sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sin_family = AF_INET;
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  CHECK(bind(o->fd, (struct sockaddr *)&sa, sizeof sa) == 0);
-  CHECK(listen(o->fd, 64) == 0);
-  socklen_t len = sizeof sa;
-  CHECK(getsockname(o->fd, (struct sockaddr *)&sa, &len) == 0);
-  o->port = ntohs(sa.sin_port);
-  CHECK(pthread_create(&o->thread, NULL, echo_main, o) == 0);
-}
-
-static void echo_stop(struct echo_origin *o) {
-  atomic_store(&o->stop, 1);
-  CHECK(pthread_join(o->thread, NULL) == 0);
-  close(o->fd);
-}
-
-/* One request on a fresh connection; the status (or -1), the whole response
- * in `out`. `extra` holds more header lines, each ending in CRLF. */
+/* One GET with `extra` header lines on a fresh connection (test_net.h). */
 static int request(uint16_t port, const char *path, const char *extra, char *out, size_t cap) {
-  out[0] = '\0';
-  int fd = connect_to(port);
-  if (fd < 0) return -1;
-  char req[1024];
-  snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: mw.test\r\nConnection: close\r\n%s\r\n", path,
-           extra ? extra : "");
-  send_all(fd, req);
-  size_t got = 0;
-  while (got < cap - 1) {
-    ssize_t r = recv(fd, out + got, cap - 1 - got, 0);
-    if (r <= 0) break;
-    got += (size_t)r;
-  }
-  out[got] = '\0';
-  close(fd);
-  int status = -1;
-  if (sscanf(out, "HTTP/1.1 %d ", &status) != 1) return -1;
-  return status;
+  return http_request(port, path, extra, out, cap);
 }
 
 /* ---- the middleware type under test ---- */
@@ -289,7 +180,7 @@ static void test_on_request(weir_request_t *req, void *instance) {
   weir_str name, value;
   EXPECT_STATUS(weir_request_header_at(req, 0, &name, &value), WEIR_OK);
   EXPECT(name.len == 4 && strncasecmp(name.ptr, "host", 4) == 0);
-  EXPECT(weir_str_is(value, "mw.test"));
+  EXPECT(weir_str_is(value, "capi.test"));
 
   EXPECT_STATUS(weir_request_add_header(req, "x-mw-tag", in->tag), WEIR_OK);
   EXPECT_STATUS(weir_request_set_response_header(req, "x-mw", in->tag), WEIR_OK);
@@ -506,7 +397,7 @@ static void test_create_errors(void) {
   CHECK(atomic_load(&created) - before_created == atomic_load(&destroyed) - before_destroyed);
 }
 
-static void test_requests(struct echo_origin *origin) {
+static void test_requests(struct responder *origin) {
   snprintf(access_log_path, sizeof access_log_path, "/tmp/weir-mw-log-%ld.json", (long)getpid());
   unlink(access_log_path);
   char middleware[512];
@@ -562,7 +453,7 @@ static void test_requests(struct echo_origin *origin) {
    * resume that comes later calls back with NULL. */
   int fd = connect_to(port);
   CHECK(fd >= 0);
-  send_all(fd, "GET /hold HTTP/1.1\r\nHost: mw.test\r\n\r\n");
+  send_all(fd, "GET /hold HTTP/1.1\r\nHost: capi.test\r\n\r\n");
   CHECK(wait_for(&held_count, 1, 5.0));
   close(fd);
   CHECK(wait_for(&aborted_logged, 1, 5.0));
@@ -587,7 +478,7 @@ static void test_requests(struct echo_origin *origin) {
   /* Paused while the gateway stops: the resume after that sees NULL. */
   fd = connect_to(port);
   CHECK(fd >= 0);
-  send_all(fd, "GET /hold HTTP/1.1\r\nHost: mw.test\r\n\r\n");
+  send_all(fd, "GET /hold HTTP/1.1\r\nHost: capi.test\r\n\r\n");
   CHECK(wait_for(&held_count, 3, 5.0));
   CHECK_STATUS(weir_gateway_stop(gw, 100), WEIR_OK);
   weir_gateway_destroy(gw);
@@ -634,15 +525,15 @@ int main(void) {
                                 .on_response = small_on_response};
   CHECK_STATUS(weir_middleware_register("capi_small", &small, NULL), WEIR_OK);
 
-  struct echo_origin origin;
-  echo_start(&origin);
+  struct responder origin;
+  responder_start(&origin, NULL); /* echoes the request head */
   fprintf(stderr, "capi-middleware: register_misuse\n");
   test_register_misuse();
   fprintf(stderr, "capi-middleware: create_errors\n");
   test_create_errors();
   fprintf(stderr, "capi-middleware: requests\n");
   test_requests(&origin);
-  echo_stop(&origin);
+  responder_stop(&origin);
   CHECK(atomic_load(&cb_failures) == 0);
   fprintf(stderr, "capi-middleware: all passed\n");
   return 0;
