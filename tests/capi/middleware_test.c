@@ -97,12 +97,23 @@ static void test_destroy(void *user, void *instance) {
 /* Pauses waiting for the test (resumed by hand), and what their resumes saw. */
 static weir_pause_t *_Atomic held;
 static atomic_int held_count, aborted_logged, timed_out_logged;
-static atomic_int resumed_null, resumed_live, logged;
+static atomic_int resumed_null, resumed_live, resumed_again, logged;
+static void *resume_later(void *arg);
 
 static void on_resumed(weir_request_t *req, void *user) {
   atomic_int *flag = user;
   if (!req) {
     atomic_fetch_add(&resumed_null, 1);
+    return;
+  }
+  EXPECT(weir_request_phase(req) == WEIR_PHASE_REQUEST);
+  if (flag == &resumed_again) { /* a resume may pause again */
+    atomic_fetch_add(&resumed_again, 1);
+    weir_pause_t *p = NULL;
+    EXPECT_STATUS(weir_request_pause(req, &p), WEIR_OK);
+    pthread_t t;
+    EXPECT(pthread_create(&t, NULL, resume_later, p) == 0);
+    pthread_detach(t);
     return;
   }
   atomic_fetch_add(&resumed_live, 1);
@@ -119,6 +130,12 @@ static void on_resumed(weir_request_t *req, void *user) {
 static void *resume_later(void *arg) {
   sleep_ms(20);
   CHECK_STATUS(weir_pause_resume(arg, on_resumed, &resumed_live), WEIR_OK);
+  return NULL;
+}
+
+static void *resume_to_pause_again(void *arg) {
+  sleep_ms(10);
+  CHECK_STATUS(weir_pause_resume(arg, on_resumed, &resumed_again), WEIR_OK);
   return NULL;
 }
 
@@ -218,8 +235,9 @@ static void test_on_request(weir_request_t *req, void *instance) {
     weir_pause_t *again = NULL;
     EXPECT_STATUS(weir_request_pause(req, &again), WEIR_ESTATE); /* already paused */
     EXPECT_STATUS(weir_request_respond(req, 200, NULL, 0), WEIR_ESTATE);
+    int twice = weir_str_is(weir_request_query(req), "again");
     pthread_t t;
-    EXPECT(pthread_create(&t, NULL, resume_later, p) == 0);
+    EXPECT(pthread_create(&t, NULL, twice ? resume_to_pause_again : resume_later, p) == 0);
     pthread_detach(t);
   } else if (weir_str_is(path, "/hold") || weir_str_is(path, "/timeout/hold")) {
     weir_pause_t *p = NULL;
@@ -443,7 +461,10 @@ static void test_requests(struct responder *origin) {
   CHECK(strstr(buf, "x-plain: 1\r\n") != NULL);
   CHECK(request(port, "/pause?deny", NULL, buf, sizeof buf) == 403);
   CHECK(strstr(buf, "denied after a pause") != NULL);
-  CHECK(atomic_load(&resumed_live) == 2);
+  CHECK(request(port, "/pause?again", NULL, buf, sizeof buf) == 200);
+  CHECK(strstr(buf, "x-resumed: 1\r\n") != NULL);
+  CHECK(atomic_load(&resumed_again) == 1);
+  CHECK(atomic_load(&resumed_live) == 3);
 
   /* pause_for continues by itself. */
   CHECK(request(port, "/wait", NULL, buf, sizeof buf) == 200);
@@ -487,7 +508,7 @@ static void test_requests(struct responder *origin) {
   CHECK(p != NULL);
   CHECK_STATUS(weir_pause_resume(p, on_resumed, &resumed_null), WEIR_OK);
   CHECK(wait_for(&resumed_null, 2, 5.0));
-  CHECK(atomic_load(&resumed_live) == 2);
+  CHECK(atomic_load(&resumed_live) == 3);
 
   /* Every instance is destroyed with the gateway that used it. */
   CHECK(atomic_load(&created) == atomic_load(&destroyed));
