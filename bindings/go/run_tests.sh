@@ -3,11 +3,8 @@
 #
 #   bindings/go/run_tests.sh BUILD_DIR
 #
-# An uninstalled build has no weir.pc on pkg-config's path, so the library's
-# folder goes to cgo's linker through CGO_LDFLAGS and to the loader through
-# LD_LIBRARY_PATH (the header comes from the source tree, see weir/cgo.go).
-# Go's caches live under the build dir, and no module is fetched from the
-# network: the module has no requirements and GOPROXY is off.
+# The environment (offline, caches under the build dir, the library found
+# through CGO_LDFLAGS and LD_LIBRARY_PATH) comes from go_env.sh.
 set -euo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -16,25 +13,7 @@ if [[ $# -ne 1 ]]; then
 fi
 build_dir=$(cd "$1" && pwd)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-
-go_bin=${WEIR_GO:-$(command -v go || true)}
-if [[ -z "$go_bin" || ! -x "$go_bin" ]]; then
-  echo "go-binding: the go toolchain was not found; install golang-go (scripts/setup.sh does)" >&2
-  exit 1
-fi
-if [[ ! -e "$build_dir/libweir.so" ]]; then
-  echo "go-binding: $build_dir/libweir.so not found; build it first (ninja -C $build_dir)" >&2
-  exit 1
-fi
-
-state="$build_dir/bindings-go"
-mkdir -p "$state/cache" "$state/path" "$state/tmp"
-export GOCACHE="$state/cache" GOPATH="$state/path" GOTMPDIR="$state/tmp"
-export GOPROXY=off GOFLAGS= GO111MODULE=on GOENV=off GOTOOLCHAIN=local
-export CGO_ENABLED=1
-export CGO_CFLAGS="-g -O2 -Wall"
-export CGO_LDFLAGS="-L$build_dir"
-export LD_LIBRARY_PATH="$build_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+source "$here/go_env.sh"
 
 cd "$here"
 "$go_bin" version

@@ -23,53 +23,9 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "check.h"
+#include "test_net.h"
 #include "weir.h"
-
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) {                                                         \
-      fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-      exit(1);                                                             \
-    }                                                                      \
-  } while (0)
-
-#define CHECK_STATUS(expr, want)                                              \
-  do {                                                                        \
-    weir_status got_ = (expr);                                                \
-    if (got_ != (want)) {                                                     \
-      fprintf(stderr, "%s:%d: %s returned %d (%s), expected %s\n", __FILE__, \
-              __LINE__, #expr, (int)got_, weir_status_str(got_), #want);      \
-      exit(1);                                                                \
-    }                                                                         \
-  } while (0)
-
-#define IO_TIMEOUT_MS 5000
-
-static void sleep_ms(long ms) {
-  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-  nanosleep(&ts, NULL);
-}
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void set_io_timeouts(int fd) {
-  struct timeval tv = {IO_TIMEOUT_MS / 1000, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-}
-
-static struct sockaddr_in loopback(uint16_t port) {
-  struct sockaddr_in sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sin_family = AF_INET;
-  sa.sin_port = htons(port);
-  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return sa;
-}
 
 /* A port that was free a moment ago (the C ABI has no port getter, so the
  * test picks the listener's port itself and retries if it was taken). */
@@ -84,102 +40,9 @@ static uint16_t free_port(void) {
   return ntohs(sa.sin_port);
 }
 
-/* ---- a tiny origin: answers every request with its fixed body, then closes ---- */
-
-struct responder {
-  int fd;
-  uint16_t port;
-  const char *body;
-  atomic_int stop;
-  atomic_int served;
-  pthread_t thread;
-};
-
-static void respond_once(struct responder *r, int conn) {
-  set_io_timeouts(conn);
-  char req[8192];
-  size_t got = 0;
-  while (got < sizeof req - 1) {
-    ssize_t n = recv(conn, req + got, sizeof req - 1 - got, 0);
-    if (n <= 0) return;
-    got += (size_t)n;
-    req[got] = '\0';
-    if (strstr(req, "\r\n\r\n")) break;
-  }
-  char resp[512];
-  int n = snprintf(resp, sizeof resp,
-                   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n"
-                   "Connection: close\r\n\r\n%s",
-                   strlen(r->body), r->body);
-  if (send(conn, resp, (size_t)n, MSG_NOSIGNAL) == n) atomic_fetch_add(&r->served, 1);
-}
-
-static void *responder_main(void *arg) {
-  struct responder *r = arg;
-  while (!atomic_load(&r->stop)) {
-    struct pollfd p = {r->fd, POLLIN, 0};
-    if (poll(&p, 1, 50) <= 0) continue;
-    int conn = accept(r->fd, NULL, NULL);
-    if (conn < 0) continue;
-    respond_once(r, conn);
-    close(conn);
-  }
-  return NULL;
-}
-
-static void responder_start(struct responder *r, const char *body) {
-  memset(r, 0, sizeof *r);
-  r->body = body;
-  r->fd = socket(AF_INET, SOCK_STREAM, 0);
-  CHECK(r->fd >= 0);
-  struct sockaddr_in sa = loopback(0);
-  CHECK(bind(r->fd, (struct sockaddr *)&sa, sizeof sa) == 0);
-  CHECK(listen(r->fd, 64) == 0);
-  socklen_t len = sizeof sa;
-  CHECK(getsockname(r->fd, (struct sockaddr *)&sa, &len) == 0);
-  r->port = ntohs(sa.sin_port);
-  CHECK(pthread_create(&r->thread, NULL, responder_main, r) == 0);
-}
-
-static void responder_stop(struct responder *r) {
-  atomic_store(&r->stop, 1);
-  CHECK(pthread_join(r->thread, NULL) == 0);
-  close(r->fd);
-}
-
-/* ---- a client: one GET on a fresh connection ---- */
-
-/* The status code, with the whole response in `out`; -1 when the connection
- * was refused or failed before a status line arrived. */
+/* One GET on a fresh connection (test_net.h). */
 static int http_get(uint16_t port, const char *path, char *out, size_t cap) {
-  out[0] = '\0';
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  CHECK(fd >= 0);
-  set_io_timeouts(fd);
-  struct sockaddr_in sa = loopback(port);
-  if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-    close(fd);
-    return -1;
-  }
-  char req[256];
-  int n = snprintf(req, sizeof req,
-                   "GET %s HTTP/1.1\r\nHost: capi.test\r\nConnection: close\r\n\r\n", path);
-  if (send(fd, req, (size_t)n, MSG_NOSIGNAL) != n) {
-    close(fd);
-    return -1;
-  }
-  size_t got = 0;
-  for (;;) { /* until the gateway closes (Connection: close) or the timeout */
-    if (got == cap - 1) break;
-    ssize_t r = recv(fd, out + got, cap - 1 - got, 0);
-    if (r <= 0) break;
-    got += (size_t)r;
-  }
-  out[got] = '\0';
-  close(fd);
-  int status = -1;
-  if (sscanf(out, "HTTP/1.1 %d ", &status) != 1) return -1;
-  return status;
+  return http_request(port, path, NULL, out, cap);
 }
 
 /* GETs until the body holds `want` or `timeout_s` passes: a reload is

@@ -40,10 +40,12 @@ class Example:
         self.proc = None
         self.port = None
         self.stderr_file = tempfile.TemporaryFile()
+        self.env = None  # the environment of the process; None: this one's
 
     def start(self):
         """Runs the binary once; True when it reported its port."""
-        self.proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=self.stderr_file)
+        self.proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=self.stderr_file,
+                                     env=self.env)
         line = read_first_line(self.proc)
         if line.startswith(b"listening on "):
             self.port = int(line[len(b"listening on "):])

@@ -16,5 +16,11 @@
 //
 // A Gateway's methods may be called from any goroutine: the package runs the
 // calls on one gateway one at a time, as the C handle requires. weir serves
-// on threads of its own, which never call into Go.
+// on threads of its own, which call into Go only for middleware registered
+// with RegisterMiddleware:
+//
+//	weir.RegisterMiddleware("auth", func(options []byte) (weir.Middleware, error) {
+//		return &auth{}, nil // embeds weir.Base, implements OnRequest(*weir.Request)
+//	})
+//	gw, err := weir.New(`{..., "middleware": [{"type": "auth"}], ...}`)
 package weir

@@ -19,6 +19,7 @@ const (
 	ErrListen   Status = C.WEIR_ELISTEN   // an address could not be bound
 	ErrInternal Status = C.WEIR_EINTERNAL // a bug in weir
 	ErrTooSmall Status = C.WEIR_ETOOSMALL // a reply outgrew the binding's buffer every time
+	ErrNotFound Status = C.WEIR_ENOTFOUND // no such header, parameter, value or upstream
 )
 
 // statusOK is WEIR_OK, never returned as an error.

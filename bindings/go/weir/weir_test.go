@@ -189,7 +189,7 @@ func TestStatusesMatchHeader(t *testing.T) {
 	ours := map[string]weir.Status{
 		"EINVAL": weir.ErrInvalid, "ECONFIG": weir.ErrConfig, "ESTATE": weir.ErrState,
 		"ENOMEM": weir.ErrNoMem, "EIO": weir.ErrIO, "ELISTEN": weir.ErrListen,
-		"EINTERNAL": weir.ErrInternal, "ETOOSMALL": weir.ErrTooSmall,
+		"EINTERNAL": weir.ErrInternal, "ETOOSMALL": weir.ErrTooSmall, "ENOTFOUND": weir.ErrNotFound,
 	}
 	found := regexp.MustCompile(`XX\((\w+),\s*(-?\d+),`).FindAllStringSubmatch(headerText(t), -1)
 	texts := map[string]bool{}

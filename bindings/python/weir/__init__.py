@@ -5,6 +5,9 @@
         ...                      # serving on weir's worker threads
         gw.reload(new_config)    # ConfigError keeps the old one serving
 
+Middleware in Python: subclass weir.Middleware and weir.register_middleware(),
+or decorate a function with @weir.middleware("type").
+
 See docs/bindings.md.
 """
 
@@ -16,6 +19,7 @@ from .errors import (
     InternalError,
     InvalidArgumentError,
     ListenError,
+    NotFoundError,
     OutOfMemoryError,
     StateError,
     Status,
@@ -24,6 +28,7 @@ from .errors import (
 )
 from .gateway import DEFAULT_DRAIN_MS, Gateway
 from .observe import LogLevel, reopen_logs, set_log_handler
+from .middleware import Middleware, Pause, Request, middleware, register_middleware
 
 
 def version():
@@ -41,10 +46,16 @@ __all__ = [
     "InvalidArgumentError",
     "ListenError",
     "LogLevel",
+    "Middleware",
+    "NotFoundError",
     "OutOfMemoryError",
+    "Pause",
+    "Request",
     "StateError",
     "Status",
     "WeirError",
+    "middleware",
+    "register_middleware",
     "reopen_logs",
     "set_log_handler",
     "status_str",

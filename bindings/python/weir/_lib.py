@@ -58,6 +58,43 @@ LogFn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(cty
 # The C enum weir_status is an int.
 _status = ctypes.c_int
 
+
+class Str(ctypes.Structure):
+    """weir_str: a borrowed view of `len` bytes at `ptr` (not NUL-terminated)."""
+    _fields_ = [("ptr", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+
+    def text(self):
+        return ctypes.string_at(self.ptr, self.len).decode("utf-8", "replace") if self.len else ""
+
+
+class ExchangeInfo(ctypes.Structure):
+    """weir_exchange_info: what the log phase knows about a finished exchange."""
+    _fields_ = [("size", ctypes.c_size_t), ("status", ctypes.c_uint16), ("aborted", ctypes.c_int),
+                ("bytes_in", ctypes.c_uint64), ("bytes_out", ctypes.c_uint64),
+                ("duration_us", ctypes.c_uint64), ("upstream_us", ctypes.c_uint64),
+                ("start_ms", ctypes.c_int64), ("upstream", Str), ("retries", ctypes.c_uint32),
+                ("reason", Str)]
+
+
+# Callback types of weir_middleware_type and weir_pause_resume. Requests,
+# instances and pauses travel as plain pointers (c_void_p).
+CREATE_FN = ctypes.CFUNCTYPE(_status, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
+                             ctypes.POINTER(ctypes.c_void_p), ctypes.c_void_p, ctypes.c_size_t)
+DESTROY_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+HOOK_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+RESUME_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+
+
+class MiddlewareType(ctypes.Structure):
+    """weir_middleware_type; unset callbacks are NULL."""
+    _fields_ = [("size", ctypes.c_size_t), ("create", CREATE_FN), ("destroy", DESTROY_FN),
+                ("on_request", HOOK_FN), ("on_response", HOOK_FN), ("on_log", HOOK_FN)]
+
+
+_req = ctypes.c_void_p
+_cstr = ctypes.c_char_p
+_str_out = ctypes.POINTER(Str)
+
 # name: (restype, argtypes) of every function of capi/weir.h (a test checks
 # that none is missing, so the binding grows with the ABI).
 _SIGNATURES = {
@@ -73,6 +110,35 @@ _SIGNATURES = {
                                             ctypes.POINTER(Endpoint), ctypes.c_size_t]),
     "weir_gateway_listener_port": (_status, [GatewayPtr, ctypes.c_size_t,
                                             ctypes.POINTER(ctypes.c_uint16)]),
+    "weir_middleware_register": (_status, [_cstr, ctypes.POINTER(MiddlewareType), ctypes.c_void_p]),
+    "weir_request_phase": (ctypes.c_int, [_req]),
+    "weir_request_method": (Str, [_req]),
+    "weir_request_path": (Str, [_req]),
+    "weir_request_query": (Str, [_req]),
+    "weir_request_route": (Str, [_req]),
+    "weir_request_client_ip": (Str, [_req]),
+    "weir_request_request_id": (Str, [_req]),
+    "weir_request_header": (_status, [_req, _cstr, _str_out]),
+    "weir_request_header_count": (ctypes.c_size_t, [_req]),
+    "weir_request_header_at": (_status, [_req, ctypes.c_size_t, _str_out, _str_out]),
+    "weir_request_param": (_status, [_req, _cstr, _str_out]),
+    "weir_request_value": (_status, [_req, _cstr, _str_out]),
+    "weir_request_response_status": (ctypes.c_uint16, [_req]),
+    "weir_request_exchange": (ctypes.POINTER(ExchangeInfo), [_req]),
+    "weir_request_set_header": (_status, [_req, _cstr, _cstr]),
+    "weir_request_add_header": (_status, [_req, _cstr, _cstr]),
+    "weir_request_remove_header": (_status, [_req, _cstr]),
+    "weir_request_set_response_header": (_status, [_req, _cstr, _cstr]),
+    "weir_request_add_response_header": (_status, [_req, _cstr, _cstr]),
+    "weir_request_remove_response_header": (_status, [_req, _cstr]),
+    "weir_request_set_path": (_status, [_req, _cstr]),
+    "weir_request_set_upstream": (_status, [_req, _cstr]),
+    "weir_request_set_value": (_status, [_req, _cstr, _cstr]),
+    "weir_request_respond": (_status, [_req, ctypes.c_uint16, _cstr, ctypes.c_size_t]),
+    "weir_request_respond_error": (_status, [_req, ctypes.c_uint16, _cstr]),
+    "weir_request_pause": (_status, [_req, ctypes.POINTER(ctypes.c_void_p)]),
+    "weir_request_pause_for": (_status, [_req, ctypes.c_uint32]),
+    "weir_pause_resume": (_status, [ctypes.c_void_p, RESUME_FN, ctypes.c_void_p]),
     "weir_gateway_last_error": (ctypes.c_char_p, [GatewayPtr]),
     "weir_gateway_metrics": (_status, [GatewayPtr, ctypes.POINTER(Metrics)]),
     "weir_gateway_prometheus_text": (_status, [GatewayPtr, ctypes.c_char_p, ctypes.c_size_t,

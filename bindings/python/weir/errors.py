@@ -19,6 +19,7 @@ class Status(enum.IntEnum):
     ELISTEN = -6
     EINTERNAL = -7
     ETOOSMALL = -8
+    ENOTFOUND = -9
 
 
 def status_str(status):
@@ -74,9 +75,13 @@ class BufferTooSmallError(WeirError):
     status = Status.ETOOSMALL
 
 
+class NotFoundError(WeirError, LookupError):
+    status = Status.ENOTFOUND
+
+
 _BY_STATUS = {cls.status: cls for cls in (InvalidArgumentError, ConfigError, StateError,
                                           OutOfMemoryError, InputOutputError, ListenError,
-                                          InternalError, BufferTooSmallError)}
+                                          InternalError, BufferTooSmallError, NotFoundError)}
 
 
 def error_for(status, message=""):

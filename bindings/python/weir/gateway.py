@@ -48,7 +48,8 @@ class Gateway:
 
     Methods may be called from any thread; calls on one gateway run one at a
     time (the C handle, and its last error message, are not shared between
-    concurrent calls). weir's own threads never call into Python.
+    concurrent calls). weir's own threads call into Python only for
+    middleware registered with weir.register_middleware().
     """
 
     def __init__(self, config):
