@@ -75,6 +75,17 @@ def wait_for_port(port, deadline, proc=None):
     return False
 
 
+def wait_until(predicate, timeout=5.0):
+    """Polls `predicate` every 50 ms until it holds or `timeout` seconds pass;
+    its last value."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
 def read_json_lines(path, n, timeout=5.0):
     """The JSON lines of the file at `path` (an access log) once it holds at
     least n of them, or what it holds when `timeout` seconds have passed."""

@@ -14,6 +14,7 @@ import threading
 import time
 import unittest
 
+import harness
 from harness import Origin, RawConn, gateway_for
 
 HOSTS = "/etc/hosts"
@@ -78,12 +79,7 @@ def get(port, path):
 
 
 def wait_until(predicate, timeout=SWITCH_TIMEOUT_S):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
+    return harness.wait_until(predicate, timeout)
 
 
 class DnsTest(unittest.TestCase):

@@ -6,7 +6,7 @@ import threading
 import time
 import unittest
 
-from harness import Origin, RawConn, gateway_for
+from harness import Origin, RawConn, gateway_for, wait_until
 from test_retries import FixedStatusServer
 
 
@@ -18,15 +18,6 @@ def get(gw, path="/echo/h"):
     with RawConn(gw.port) as c:
         c.send(f"GET {path} HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n".encode())
         return c.read_response()
-
-
-def wait_until(predicate, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 class HealthTest(unittest.TestCase):
