@@ -45,7 +45,9 @@ weir_status weir_request_pause(weir_request_t* req, weir_pause_t** out) {
   if (!out) return WEIR_EINVAL;
   *out = nullptr;
   if (!req) return WEIR_EINVAL;
-  if (req->ctx->phase() != weir::Context::Phase::request) return WEIR_ESTATE;
+  // The request and response phases may pause; the gateway refuses where
+  // it cannot wait (the log phase, a response it made itself).
+  if (req->ctx->phase() == weir::Context::Phase::log) return WEIR_ESTATE;
   const weir::Context::Edits& e = *req->ctx->edits();
   if (e.responded || e.paused) return WEIR_ESTATE;
   return weir::capi::guarded([&] {

@@ -265,7 +265,9 @@ weir_status weir_request_respond_error(weir_request_t* req, uint16_t status, con
 
 weir_status weir_request_pause_for(weir_request_t* req, uint32_t ms) {
   if (!req || ms == 0 || ms > kMaxPauseForMs) return WEIR_EINVAL;
-  if (weir_status st = can_take_over(req); st != WEIR_OK) return st;
+  if (in_phase(req, Context::Phase::log)) return WEIR_ESTATE;
+  const Context::Edits& e = *req->ctx->edits();
+  if (e.responded || e.paused) return WEIR_ESTATE;
   req->ctx->pause_for(ms);
   return req->ctx->edits()->paused ? WEIR_OK : WEIR_ESTATE;
 }

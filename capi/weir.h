@@ -285,25 +285,28 @@ WEIR_API weir_status weir_request_respond(weir_request_t *req, uint16_t status, 
  * {"error": message, "request_id": ...} and a JSON content type. */
 WEIR_API weir_status weir_request_respond_error(weir_request_t *req, uint16_t status,
                                                 const char *message);
-/* Request phase: the exchange waits, with the callbacks after this one,
- * until weir_pause_resume(*out, ...). The worker serves other exchanges
- * meanwhile. A pause lasts at most the route's timeout_ms (else
- * limits.idle_timeout_ms): then the client gets 504. `*out` belongs to the
- * host, which must pass it to weir_pause_resume() exactly once, also when
- * the exchange is gone by then. WEIR_ESTATE outside the request phase,
- * after an answer, or when already paused. */
+/* Request or response phase: the exchange waits, with the callbacks after
+ * this one, until weir_pause_resume(*out, ...). The worker serves other
+ * exchanges meanwhile. In the response phase (an upstream's response only)
+ * the response head waits and reading from the upstream stops. A pause
+ * lasts at most the route's timeout_ms: then the client gets 504. `*out`
+ * belongs to the host, which must pass it to weir_pause_resume() exactly
+ * once, also when the exchange is gone by then. WEIR_ESTATE in the log
+ * phase, on a response the gateway made itself (a local answer), after an
+ * answer, or when already paused. */
 WEIR_API weir_status weir_request_pause(weir_request_t *req, weir_pause_t **out);
-/* Request phase: the exchange waits `ms` (1..600000) on the worker's timer,
- * then continues by itself. Nothing is allocated. */
+/* Request or response phase, as weir_request_pause(): the exchange waits
+ * `ms` (1..600000) on the worker's timer, then continues by itself. Nothing
+ * is allocated. */
 WEIR_API weir_status weir_request_pause_for(weir_request_t *req, uint32_t ms);
 
 /* Called back by weir_pause_resume(). `req` is NULL when the exchange is gone. */
 typedef void (*weir_resume_fn)(weir_request_t *req, void *user);
 /* Continues a paused exchange; callable from any thread, exactly once per
  * pause: it frees `p`. weir hands the call to the exchange's worker (a
- * uv_async wake-up) and there runs `fn(req, user)` with a request-phase
- * `req`, in which it may edit, respond or pause again; then the remaining
- * request callbacks run. When the exchange is gone (the client left, the
+ * uv_async wake-up) and there runs `fn(req, user)` with a `req` of the
+ * phase that paused, in which it may edit (a request-phase one may also
+ * respond), or pause again; then the remaining callbacks of that phase run. When the exchange is gone (the client left, the
  * pause timed out, the gateway stopped), `fn(NULL, user)` is called instead,
  * on whichever thread finds that out, possibly before this function returns,
  * so the host can free `user`. `fn` may be NULL. WEIR_EINVAL for a NULL `p`;

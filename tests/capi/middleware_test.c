@@ -133,6 +133,23 @@ static void *resume_later(void *arg) {
   return NULL;
 }
 
+/* A paused upstream response: the resume edits the response's headers. */
+static atomic_int resumed_response;
+static void on_response_resumed(weir_request_t *req, void *user) {
+  (void)user;
+  if (!req) return;
+  EXPECT(weir_request_phase(req) == WEIR_PHASE_RESPONSE);
+  EXPECT_STATUS(weir_request_set_response_header(req, "x-response-resumed", "1"), WEIR_OK);
+  EXPECT_STATUS(weir_request_respond(req, 200, NULL, 0), WEIR_ESTATE);
+  atomic_fetch_add(&resumed_response, 1);
+}
+
+static void *resume_response_later(void *arg) {
+  sleep_ms(20);
+  CHECK_STATUS(weir_pause_resume(arg, on_response_resumed, NULL), WEIR_OK);
+  return NULL;
+}
+
 static void *resume_to_pause_again(void *arg) {
   sleep_ms(10);
   CHECK_STATUS(weir_pause_resume(arg, on_resumed, &resumed_again), WEIR_OK);
@@ -259,11 +276,21 @@ static void test_on_response(weir_request_t *req, void *instance) {
   EXPECT_STATUS(weir_request_set_path(req, "/late"), WEIR_ESTATE);
   EXPECT_STATUS(weir_request_set_upstream(req, "o"), WEIR_ESTATE);
   EXPECT_STATUS(weir_request_respond(req, 200, NULL, 0), WEIR_ESTATE);
-  weir_pause_t *p = NULL;
-  EXPECT_STATUS(weir_request_pause(req, &p), WEIR_ESTATE);
   char text[8];
   snprintf(text, sizeof text, "%u", (unsigned)status);
   EXPECT_STATUS(weir_request_add_response_header(req, "x-mw-status", text), WEIR_OK);
+  weir_str path = weir_request_path(req);
+  weir_pause_t *p = NULL;
+  if (weir_str_is(path, "/local")) {
+    /* A response the gateway made itself does not wait. */
+    EXPECT_STATUS(weir_request_pause(req, &p), WEIR_ESTATE);
+    EXPECT_STATUS(weir_request_pause_for(req, 10), WEIR_ESTATE);
+  } else if (weir_str_is(path, "/response-pause")) {
+    EXPECT_STATUS(weir_request_pause(req, &p), WEIR_OK);
+    pthread_t t;
+    EXPECT(pthread_create(&t, NULL, resume_response_later, p) == 0);
+    pthread_detach(t);
+  }
 }
 
 static void test_on_log(weir_request_t *req, void *instance) {
@@ -465,6 +492,12 @@ static void test_requests(struct responder *origin) {
   CHECK(strstr(buf, "x-resumed: 1\r\n") != NULL);
   CHECK(atomic_load(&resumed_again) == 1);
   CHECK(atomic_load(&resumed_live) == 3);
+
+  /* A response hook pauses the upstream's response; the resume edits it. */
+  CHECK(request(port, "/response-pause", NULL, buf, sizeof buf) == 200);
+  CHECK(strstr(buf, "x-response-resumed: 1\r\n") != NULL);
+  CHECK(strstr(buf, "x-mw-status: 200\r\n") != NULL);
+  CHECK(atomic_load(&resumed_response) == 1);
 
   /* pause_for continues by itself. */
   CHECK(request(port, "/wait", NULL, buf, sizeof buf) == 200);

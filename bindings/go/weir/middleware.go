@@ -312,7 +312,8 @@ func (r *Request) RespondError(status int, message string) error {
 }
 
 // Pause makes the exchange wait, with the hooks after this one, until the
-// Pause is resumed (request phase). The route's timeout_ms bounds the wait.
+// Pause is resumed (request phase, or the response phase of an upstream's
+// response). The route's timeout_ms bounds the wait.
 func (r *Request) Pause() (*Pause, error) {
 	if r.p == nil {
 		return nil, errGone

@@ -197,14 +197,14 @@ class Request:
                "respond_error")
 
     def pause(self):
-        """Request phase: the exchange waits until the returned Pause's
+        """Request or response phase: the exchange waits until the returned Pause's
         resume(), which any thread may call."""
         out = ctypes.c_void_p()
         _check(lib.weir_request_pause(self._p(), ctypes.byref(out)), "pause")
         return Pause(out.value)
 
     def pause_for(self, ms):
-        """Request phase: the exchange continues by itself after `ms`."""
+        """Request or response phase: the exchange continues by itself after `ms`."""
         _check(lib.weir_request_pause_for(self._p(), ms), "pause_for")
 
 
