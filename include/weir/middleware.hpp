@@ -115,6 +115,13 @@ class WEIR_API Context {
   // one received; framed with Content-Length. false in other phases.
   bool set_request_body(std::string body);
 
+  // Request phase: prefer the endpoint with this address ("IP:port", as the
+  // upstream lists it after resolution) for the first try, instead of the
+  // load-balancing policy's pick. When the upstream has no such endpoint, or
+  // it is unhealthy or ejected, the policy picks as usual; retries always go
+  // through the policy. false when the address is empty or over 64 bytes.
+  bool set_endpoint(std::string_view address);
+
   // Request phase: the path sent upstream (the query is kept), instead of
   // the route's rewrite. false (unchanged) unless it starts with '/', is at
   // most 8192 bytes, and holds only visible ASCII without '?' and '#'.
@@ -162,6 +169,7 @@ class WEIR_API Context {
     std::vector<std::string> response_remove;  // filters the response's own headers
     std::vector<std::pair<std::string, std::string>> values;
     std::string path;  // set_path(); empty: the route decides
+    std::string endpoint;  // set_endpoint(); empty: the policy picks
     std::string body;  // set_request_body()
     bool body_set = false;
     bool in_body_phase = false;

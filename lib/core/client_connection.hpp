@@ -137,6 +137,7 @@ class ClientConnection final : public upstream::UpstreamSink,
   void answer_fallback(const Response& fallback);
   uint64_t hash_request_key(const upstream::HashKey& key) const noexcept;
   bool pick_endpoint(const upstream::EndpointPool* avoid);
+  uint32_t preferred_endpoint(upstream::WorkerUpstream& wu, uint64_t now);  // set_endpoint()
   void report_try(upstream::health::Outcome outcome) noexcept;
   void record_breaker(bool success) noexcept;
   bool admit_by_breaker();

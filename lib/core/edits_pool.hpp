@@ -38,6 +38,7 @@ class EditsPool {
     e->response_remove.clear();
     e->values.clear();
     e->path.clear();
+    e->endpoint.clear();
     e->body.clear();
     if (e->body.capacity() > kKeepBytes) std::string().swap(e->body);
     e->claims.reset();

@@ -575,11 +575,21 @@ uint64_t ClientConnection::hash_request_key(const upstream::HashKey& key) const 
 
 // Picks the endpoint for this try (another than `avoid` when the policy
 // offers one within a few picks) and counts the request against it.
+uint32_t ClientConnection::preferred_endpoint(upstream::WorkerUpstream& wu, uint64_t now) {
+  if (!edits_ || edits_->endpoint.empty()) return upstream::lb::kNone;
+  const uint8_t* available = wu.view.refresh(now);
+  for (uint32_t i = 0; i < wu.endpoints.size(); ++i)
+    if (wu.endpoints[i]->address == edits_->endpoint)
+      return !available || available[i] ? i : upstream::lb::kNone;
+  return upstream::lb::kNone;
+}
+
 bool ClientConnection::pick_endpoint(const upstream::EndpointPool* avoid) {
   upstream::WorkerUpstream& wu = w_.upstream_at(upstream_index_);
   uint64_t hash = wu.hash_key ? hash_request_key(*wu.hash_key) : 0;
   uint64_t now = uv_now(io_.loop);
-  uint32_t i = wu.pick(hash, now);
+  uint32_t i = avoid ? upstream::lb::kNone : preferred_endpoint(wu, now);
+  if (i == upstream::lb::kNone) i = wu.pick(hash, now);
   for (int n = 0; n < 3 && i != upstream::lb::kNone && wu.endpoints[i].get() == avoid &&
                   wu.endpoints.size() > 1;
        ++n)

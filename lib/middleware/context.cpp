@@ -100,6 +100,12 @@ bool Context::set_request_body(std::string body) {
   return true;
 }
 
+bool Context::set_endpoint(std::string_view address) {
+  if (phase_ != Phase::request || address.empty() || address.size() > 64) return false;
+  edits_->endpoint.assign(address);
+  return true;
+}
+
 bool Context::set_path(std::string_view path) {
   if (phase_ != Phase::request || path.empty() || path.front() != '/' || path.size() > 8192)
     return false;

@@ -340,6 +340,35 @@ TEST_F(PauseTest, ClientGoneDuringAResponsePause) {
   EXPECT_EQ(aborted.load(), 1);
 }
 
+TEST_F(PauseTest, SetEndpointPrefersThatEndpoint) {
+  // One upstream over both origins; a middleware pins by a header.
+  std::string a = "127.0.0.1:" + std::to_string(origins_[0]->ports()[0]);
+  std::string b = "127.0.0.1:" + std::to_string(origins_[1]->ports()[0]);
+  Pipeline p;
+  Middleware pin{.name = "pin"};
+  pin.on_request = [](Context& ctx) {
+    std::string_view to = ctx.request().header("x-endpoint");
+    if (!to.empty()) {
+      EXPECT_TRUE(ctx.set_endpoint(to));
+    }
+    EXPECT_FALSE(ctx.set_endpoint(""));
+  };
+  p.use(pin);
+  gw_ = std::make_unique<Gateway>(GatewayOptions{.workers = 1});
+  gw_->upstream("both", UpstreamPool({}, {{a, 1}, {b, 1}}));
+  Router r;
+  r.add({.name = "main", .path = "/*rest", .target = Target::to_upstream("both")});
+  gw_->router(std::move(r)).pipeline(std::move(p)).listen("127.0.0.1", 0);
+  ASSERT_TRUE(gw_->start());
+  port_ = gw_->ports()[0];
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(get(port_, "/x", "x-endpoint: " + b + "\r\n").body, "b");
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(get(port_, "/x", "x-endpoint: " + a + "\r\n").body, "a");
+  // An address the upstream does not have: the policy picks (round robin).
+  int seen_a = 0;
+  for (int i = 0; i < 6; ++i) seen_a += get(port_, "/x", "x-endpoint: 127.0.0.1:1\r\n").body == "a";
+  EXPECT_EQ(seen_a, 3);
+}
+
 TEST(PauseContext, AContextWithoutAGatewayDoesNotPause) {
   Request req;
   Context::Edits edits;
