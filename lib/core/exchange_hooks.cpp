@@ -282,14 +282,15 @@ void ClientConnection::run_log_hooks(bool aborted) {
   uint64_t now = uv_hrtime();
   info.duration_us = (now - start_ns_) / 1000;
   info.upstream_us = head_ns_ ? (head_ns_ - start_ns_) / 1000 : 0;
-  uv_timeval64_t tv{};
-  uv_gettimeofday(&tv);
-  info.start_ms = tv.tv_sec * 1000 + tv.tv_usec / 1000 - static_cast<int64_t>(info.duration_us / 1000);
   if (endpoint_) info.upstream = endpoint_->address;
   info.retries = tries_;
   info.reason = error_reason_;
   record_metrics(info);
   if (!snap.pipeline.any_log) return;
+  // The wall clock only for log hooks: metrics need none.
+  uv_timeval64_t tv{};
+  uv_gettimeofday(&tv);
+  info.start_ms = tv.tv_sec * 1000 + tv.tv_usec / 1000 - static_cast<int64_t>(info.duration_us / 1000);
   Context::Edits none;
   Context::Edits* e = edits_ ? edits_ : &none;
   std::string_view id = request_id();
