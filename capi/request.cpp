@@ -233,6 +233,15 @@ weir_status weir_request_set_upstream(weir_request_t* req, const char* name) {
   return guarded([&] { return req->ctx->set_upstream(name) ? WEIR_OK : WEIR_ENOTFOUND; });
 }
 
+weir_status weir_request_set_endpoint(weir_request_t* req, const char* address) {
+  if (!req || !address) return WEIR_EINVAL;
+  if (!in_phase(req, Context::Phase::request)) return WEIR_ESTATE;
+  return guarded([&] {
+    size_t n = strnlen(address, 65);  // a longer one is refused, not measured
+    return req->ctx->set_endpoint({address, n}) ? WEIR_OK : WEIR_EINVAL;
+  });
+}
+
 weir_status weir_request_set_value(weir_request_t* req, const char* key, const char* value) {
   if (!req || !key || !value) return WEIR_EINVAL;
   return guarded([&] {

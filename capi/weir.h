@@ -267,6 +267,12 @@ WEIR_API weir_status weir_request_set_path(weir_request_t *req, const char *path
 /* Request phase: proxy to the configuration's upstream `name` instead of the
  * route's target. WEIR_ENOTFOUND when the configuration has no such upstream. */
 WEIR_API weir_status weir_request_set_upstream(weir_request_t *req, const char *name);
+/* Request phase: prefer the endpoint with this address ("IP:port", as the
+ * upstream lists it after resolution) for the first try. When the upstream
+ * has no such endpoint, or it is unhealthy or ejected, the load-balancing
+ * policy picks as usual; retries always go through the policy. WEIR_EINVAL
+ * for an empty address or one over 64 bytes. */
+WEIR_API weir_status weir_request_set_endpoint(weir_request_t *req, const char *address);
 /* Any phase: a small named value for later middleware and the access log
  * (under "values"). Keys 1..64 bytes, values up to 1024 bytes, at most 16
  * values per exchange: WEIR_EINVAL past a bound. Setting a key again

@@ -177,6 +177,8 @@ static void misuse_in_request_phase(weir_request_t *req) {
   EXPECT_STATUS(weir_request_set_path(req, "no-slash"), WEIR_EINVAL);
   EXPECT_STATUS(weir_request_set_path(req, "/a?b"), WEIR_EINVAL);
   EXPECT_STATUS(weir_request_set_upstream(req, "missing"), WEIR_ENOTFOUND);
+  EXPECT_STATUS(weir_request_set_endpoint(req, ""), WEIR_EINVAL);
+  EXPECT_STATUS(weir_request_set_endpoint(req, NULL), WEIR_EINVAL);
   EXPECT_STATUS(weir_request_respond(req, 99, NULL, 0), WEIR_EINVAL);
   EXPECT_STATUS(weir_request_respond(req, 200, NULL, 5), WEIR_EINVAL);
   EXPECT_STATUS(weir_request_respond_error(req, 600, "x"), WEIR_EINVAL);
@@ -261,6 +263,9 @@ static void test_on_request(weir_request_t *req, void *instance) {
     EXPECT_STATUS(weir_request_pause(req, &p), WEIR_OK);
     atomic_store(&held, p);
     atomic_fetch_add(&held_count, 1);
+  } else if (weir_str_is(path, "/pin")) {
+    /* An endpoint the upstream does not have: the policy picks. */
+    EXPECT_STATUS(weir_request_set_endpoint(req, "127.0.0.1:1"), WEIR_OK);
   } else if (weir_str_is(path, "/wait")) {
     EXPECT_STATUS(weir_request_pause_for(req, 30), WEIR_OK);
   }
@@ -275,6 +280,7 @@ static void test_on_response(weir_request_t *req, void *instance) {
   EXPECT_STATUS(weir_request_set_header(req, "x-late", "1"), WEIR_ESTATE);
   EXPECT_STATUS(weir_request_set_path(req, "/late"), WEIR_ESTATE);
   EXPECT_STATUS(weir_request_set_upstream(req, "o"), WEIR_ESTATE);
+  EXPECT_STATUS(weir_request_set_endpoint(req, "127.0.0.1:1"), WEIR_ESTATE);
   EXPECT_STATUS(weir_request_respond(req, 200, NULL, 0), WEIR_ESTATE);
   char text[8];
   snprintf(text, sizeof text, "%u", (unsigned)status);
@@ -418,6 +424,7 @@ static void test_register_misuse(void) {
   CHECK_STATUS(weir_request_remove_response_header(NULL, "a"), WEIR_EINVAL);
   CHECK_STATUS(weir_request_set_path(NULL, "/"), WEIR_EINVAL);
   CHECK_STATUS(weir_request_set_upstream(NULL, "o"), WEIR_EINVAL);
+  CHECK_STATUS(weir_request_set_endpoint(NULL, "127.0.0.1:1"), WEIR_EINVAL);
   CHECK_STATUS(weir_request_set_value(NULL, "k", "v"), WEIR_EINVAL);
   CHECK_STATUS(weir_request_respond(NULL, 200, NULL, 0), WEIR_EINVAL);
   CHECK_STATUS(weir_request_respond_error(NULL, 500, "x"), WEIR_EINVAL);
@@ -498,6 +505,9 @@ static void test_requests(struct responder *origin) {
   CHECK(strstr(buf, "x-response-resumed: 1\r\n") != NULL);
   CHECK(strstr(buf, "x-mw-status: 200\r\n") != NULL);
   CHECK(atomic_load(&resumed_response) == 1);
+
+  /* A preferred endpoint the upstream lacks falls back to the policy. */
+  CHECK(request(port, "/pin", NULL, buf, sizeof buf) == 200);
 
   /* pause_for continues by itself. */
   CHECK(request(port, "/wait", NULL, buf, sizeof buf) == 200);

@@ -278,6 +278,15 @@ func (r *Request) SetUpstream(name string) error {
 	}, name, "")
 }
 
+// SetEndpoint prefers the endpoint with this address ("IP:port") of the
+// chosen upstream for the first try (request phase); the policy picks when
+// it is absent or unavailable, and for retries.
+func (r *Request) SetEndpoint(address string) error {
+	return r.edit("set endpoint", func(p *C.weir_request_t, a, _ *C.char) C.weir_status {
+		return C.weir_request_set_endpoint(p, a)
+	}, address, "")
+}
+
 // SetValue sets a small exchange value for later middleware and the access log.
 func (r *Request) SetValue(key, value string) error {
 	return r.edit("set value", func(p *C.weir_request_t, a, b *C.char) C.weir_status {

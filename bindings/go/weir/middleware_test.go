@@ -122,8 +122,10 @@ func (rc *recorder) OnRequest(r *weir.Request) {
 	facts := map[string]any{"phase": r.Phase(), "method": r.Method(), "query": r.Query(),
 		"route": r.Route(), "client": r.ClientIP(), "id": r.RequestID(), "param": param,
 		"consumer": consumer, "absent": absent, "headers": r.Headers(),
-		"badName": errors.Is(r.SetHeader("bad name", "x"), weir.ErrInvalid),
-		"noUpstr": errors.Is(r.SetUpstream("nowhere"), weir.ErrNotFound)}
+		"badName":     errors.Is(r.SetHeader("bad name", "x"), weir.ErrInvalid),
+		"noUpstr":     errors.Is(r.SetUpstream("nowhere"), weir.ErrNotFound),
+		"badEndpoint": errors.Is(r.SetEndpoint(""), weir.ErrInvalid),
+		"endpoint":    r.SetEndpoint("127.0.0.1:1") == nil}
 	if strings.HasPrefix(r.Path(), "/v1/") {
 		r.SetPath("/v2/" + strings.TrimPrefix(r.Path(), "/v1/"))
 	}
@@ -315,7 +317,7 @@ func TestGoMiddlewareReadsTheRequest(t *testing.T) {
 	theRecorder.mu.Unlock()
 	want := map[string]any{"phase": weir.PhaseRequest, "method": "GET", "query": "x=1", "route": "users",
 		"client": "127.0.0.1", "param": "42", "consumer": "bob", "absent": false,
-		"badName": true, "noUpstr": true}
+		"badName": true, "noUpstr": true, "badEndpoint": true, "endpoint": true}
 	for k, v := range want {
 		if f[k] != v {
 			t.Errorf("%s: got %v, want %v", k, f[k], v)

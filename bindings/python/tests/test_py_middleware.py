@@ -89,6 +89,10 @@ class Recorder(weir.Middleware):
             req.set_header("bad name", "x")
         with self.assertRaisesLike(weir.NotFoundError):
             req.set_upstream("nowhere")
+        with self.assertRaisesLike(weir.InvalidArgumentError):
+            req.set_endpoint("")
+        # An endpoint the upstream lacks: the policy picks, the request is served.
+        req.set_endpoint("127.0.0.1:1")
 
     def on_log(self, req):
         with self.lock:

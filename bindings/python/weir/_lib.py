@@ -133,6 +133,7 @@ _SIGNATURES = {
     "weir_request_remove_response_header": (_status, [_req, _cstr]),
     "weir_request_set_path": (_status, [_req, _cstr]),
     "weir_request_set_upstream": (_status, [_req, _cstr]),
+    "weir_request_set_endpoint": (_status, [_req, _cstr]),
     "weir_request_set_value": (_status, [_req, _cstr, _cstr]),
     "weir_request_respond": (_status, [_req, ctypes.c_uint16, _cstr, ctypes.c_size_t]),
     "weir_request_respond_error": (_status, [_req, ctypes.c_uint16, _cstr]),

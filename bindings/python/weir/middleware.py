@@ -180,6 +180,13 @@ class Request:
         """Request phase: proxy to this upstream of the configuration."""
         _check(lib.weir_request_set_upstream(self._p(), _b(name, "name")), f"upstream {name!r}")
 
+    def set_endpoint(self, address):
+        """Request phase: prefer this endpoint ("IP:port") of the chosen
+        upstream for the first try; the policy picks when it is absent or
+        unavailable, and for retries."""
+        _check(lib.weir_request_set_endpoint(self._p(), _b(address, "address")),
+               f"endpoint {address!r}")
+
     def set_value(self, key, value):
         """A small value for later middleware and the access log."""
         _check(lib.weir_request_set_value(self._p(), _b(key, "key"), _b(value, "value")), key)
