@@ -7,6 +7,7 @@
 #include "core/mirror_request.hpp"
 #include "core/worker.hpp"
 #include "http/local_response.hpp"
+#include "http/method.hpp"
 #include "http/status.hpp"
 #include "router/path_normalize.hpp"
 #include "router/trailing_slash.hpp"
@@ -21,16 +22,6 @@ namespace {
 constexpr char kCrlf[] = "\r\n";
 constexpr char kLastChunk[] = "0\r\n\r\n";
 constexpr char k100Continue[] = "HTTP/1.1 100 Continue\r\n\r\n";
-
-bool idempotent(uint8_t method) {
-  switch (method) {
-    case HTTP_GET: case HTTP_HEAD: case HTTP_OPTIONS: case HTTP_PUT: case HTTP_DELETE:
-    case HTTP_TRACE:
-      return true;
-    default:
-      return false;
-  }
-}
 
 bool has_no_body(int status) { return status < 200 || status == 204 || status == 304; }
 
@@ -853,7 +844,7 @@ void ClientConnection::on_upstream_error(upstream::UpstreamError e, bool before_
   // A pooled connection the upstream had closed: one fresh try, when
   // repeating the request cannot change anything (RFC 9110 9.2.2).
   if (e == upstream::UpstreamError::reset && before_response && was_reused && !retried_ &&
-      (!body_sent_ || replay_.whole()) && idempotent(parser_.method)) {
+      (!body_sent_ || replay_.whole()) && http::idempotent_method(parser_.method)) {
     retried_ = true;
     phase_ = Phase::connecting;
     connect_upstream();

@@ -2,20 +2,9 @@
 // jitter, and a different endpoint for each try where there is one.
 #include "core/client_connection.hpp"
 #include "core/worker.hpp"
+#include "http/method.hpp"
 
 namespace weir::core {
-
-namespace {
-bool idempotent_method(uint8_t method) {
-  switch (method) {
-    case HTTP_GET: case HTTP_HEAD: case HTTP_OPTIONS: case HTTP_PUT: case HTTP_DELETE:
-    case HTTP_TRACE:
-      return true;
-    default:
-      return false;
-  }
-}
-}  // namespace
 
 bool ClientConnection::may_retry(RetryCause cause, int status) {
   if (!route_) return false;
@@ -27,7 +16,7 @@ bool ClientConnection::may_retry(RetryCause cause, int status) {
   if ((body_sent_ && !replay_.whole()) || response_started_ || upgrade_ ||
       phase_ == Phase::closing)
     return false;
-  if (!p.non_idempotent && !idempotent_method(parser_.method)) return false;
+  if (!p.non_idempotent && !http::idempotent_method(parser_.method)) return false;
   bool any = p.on_5xx || p.on_gateway_error;
   bool match = false;
   switch (cause) {
@@ -95,7 +84,7 @@ uint64_t ClientConnection::replay_limit() const noexcept {
   if (!route_) return 0;
   const RetryPolicy& p = route_->retry;
   if (p.attempts == 0 || p.buffer_bytes == 0 || upgrade_) return 0;
-  if (!p.non_idempotent && !idempotent_method(parser_.method)) return 0;
+  if (!p.non_idempotent && !http::idempotent_method(parser_.method)) return 0;
   if ((parser_.flags & F_CONTENT_LENGTH) && parser_.content_length > p.buffer_bytes) return 0;
   return p.buffer_bytes;
 }
