@@ -15,6 +15,7 @@
 #include "upstream/address.hpp"
 #include "upstream/health/health_checker.hpp"
 #include "weir/log.hpp"
+#include "../run_loop.hpp"
 
 namespace {
 
@@ -56,15 +57,7 @@ class Checker : public testing::Test {
 
   // Runs the loop until `done` holds or `ms` pass; returns `done()`.
   bool run_until(const std::function<bool()>& done, int ms = 5000) {
-    uv_timer_t tick;  // wakes the loop so `done` is checked often
-    uv_timer_init(&loop_, &tick);
-    uv_timer_start(&tick, [](uv_timer_t*) {}, 5, 5);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-    bool ok = false;
-    while (!(ok = done()) && std::chrono::steady_clock::now() < deadline) uv_run(&loop_, UV_RUN_ONCE);
-    uv_close(reinterpret_cast<uv_handle_t*>(&tick), nullptr);
-    uv_run(&loop_, UV_RUN_NOWAIT);
-    return ok;
+    return weir::test::run_loop_until(&loop_, done, ms);
   }
 
   bool logged(const std::string& text) {
