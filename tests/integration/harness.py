@@ -86,6 +86,18 @@ def wait_until(predicate, timeout=5.0):
     return predicate()
 
 
+def check_config(config):
+    """Runs `weir-gateway --check` on `config` (a dict) written to a temporary
+    file; the finished process, its stderr as text."""
+    require_binary("WEIR_GATEWAY", WEIR_GATEWAY)
+    with tempfile.TemporaryDirectory(prefix="weir-check-") as d:
+        path = os.path.join(d, "config.json")
+        with open(path, "w") as f:
+            json.dump(config, f)
+        return subprocess.run([WEIR_GATEWAY, "--check", path], capture_output=True, text=True,
+                              timeout=30)
+
+
 def read_json_lines(path, n, timeout=5.0):
     """The JSON lines of the file at `path` (an access log) once it holds at
     least n of them, or what it holds when `timeout` seconds have passed."""

@@ -10,13 +10,12 @@ import hmac
 import http.client
 import json
 import os
-import subprocess
 import tempfile
 import threading
 import time
 import unittest
 
-from harness import WEIR_GATEWAY, Origin, free_port, gateway_config, Gateway, gateway_for, is_gateway_error, read_json_lines
+from harness import Origin, check_config, free_port, gateway_config, Gateway, gateway_for, is_gateway_error, read_json_lines
 
 
 def call(gw, method="GET", path="/echo", headers=None, body=None):
@@ -83,13 +82,9 @@ class PipelineTest(OriginCase):
 
     def check_error(self, cfg, expected):
         cfg["listeners"][0]["port"] = 8080
-        with tempfile.TemporaryDirectory() as d:
-            path = os.path.join(d, "c.json")
-            with open(path, "w") as f:
-                json.dump(cfg, f)
-            p = subprocess.run([WEIR_GATEWAY, "--check", path], capture_output=True, text=True, timeout=30)
-            self.assertNotEqual(p.returncode, 0)
-            self.assertIn(expected, p.stderr)
+        p = check_config(cfg)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn(expected, p.stderr)
 
     def test_errors_name_the_key_path(self):
         cfg = gateway_config(1)
@@ -161,12 +156,8 @@ class HeadersTest(OriginCase):
     def test_unknown_variable_is_an_error(self):
         cfg = gateway_config(1, middleware=[{"type": "headers", "request": {"set": {"x": "{nope}"}}}])
         cfg["listeners"][0]["port"] = 8080
-        with tempfile.TemporaryDirectory() as d:
-            path = os.path.join(d, "c.json")
-            with open(path, "w") as f:
-                json.dump(cfg, f)
-            p = subprocess.run([WEIR_GATEWAY, "--check", path], capture_output=True, text=True, timeout=30)
-            self.assertIn('middleware[0].request.set.x: unknown variable "nope"', p.stderr)
+        p = check_config(cfg)
+        self.assertIn('middleware[0].request.set.x: unknown variable "nope"', p.stderr)
 
 
 class CorsTest(OriginCase):

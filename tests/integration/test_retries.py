@@ -6,7 +6,7 @@ import threading
 import time
 import unittest
 
-from harness import Origin, RawConn, free_port, gateway_for
+from harness import Origin, RawConn, check_config, free_port, gateway_config, gateway_for
 
 
 class FixedStatusServer:
@@ -154,16 +154,9 @@ class RetriesTest(unittest.TestCase):
                 self.assertGreater(took, 0.6)
 
     def test_retry_config_errors_name_the_key(self):
-        import subprocess
-        import tempfile, json, os
-        from harness import WEIR_GATEWAY, gateway_config
         cfg = gateway_config(1, route={"retry": {"attempts": 2, "on": ["sometimes"]}})
         cfg["listeners"][0]["port"] = free_port()
-        with tempfile.TemporaryDirectory() as d:
-            path = os.path.join(d, "c.json")
-            with open(path, "w") as f:
-                json.dump(cfg, f)
-            out = subprocess.run([WEIR_GATEWAY, "--check", path], capture_output=True, text=True, timeout=10)
+        out = check_config(cfg)
         self.assertNotEqual(out.returncode, 0)
         self.assertIn("routes[0].retry.on[0]", out.stderr)
 
