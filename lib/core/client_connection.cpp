@@ -227,9 +227,7 @@ void ClientConnection::pump() {
       } else if (phase_ == Phase::buffering && request_done_) {
         body_complete();
       }
-      if (request_done_ && response_done_ && phase_ != Phase::idle &&
-          phase_ != Phase::closing && phase_ != Phase::raw)
-        end_exchange();
+      end_exchange_if_done();
       continue;
     }
     if (err == HPE_PAUSED_UPGRADE) {
@@ -259,6 +257,12 @@ void ClientConnection::pump() {
     resume_reading();
   }
   release_buffers();
+}
+
+void ClientConnection::end_exchange_if_done() {
+  if (request_done_ && response_done_ && phase_ != Phase::idle && phase_ != Phase::closing &&
+      phase_ != Phase::raw)
+    end_exchange();
 }
 
 void ClientConnection::resume_reading() noexcept {
@@ -405,15 +409,15 @@ int ClientConnection::cb_body(llhttp_t* p, const char* at, size_t len) {
       }
       return 0;
     case Phase::handler:
-      c->handler_body_.append(at, len);
+      c->body_buf_.append(at, len);
       return 0;
     case Phase::buffering:
-      if (c->handler_body_.size() + len > c->snap_->pipeline.info[c->chain_index()].request_body_max) {
+      if (c->body_buf_.size() + len > c->snap_->pipeline.info[c->chain_index()].request_body_max) {
         c->reject_status_ = 413;
         c->reject_message_ = "request body too large";
         return -1;
       }
-      c->handler_body_.append(at, len);
+      c->body_buf_.append(at, len);
       return 0;
     default:
       return 0;  // discarded (a local response is going out)
@@ -445,8 +449,8 @@ void ClientConnection::end_exchange() {
   snap_.reset();
   io_.edits.give(edits_);
   edits_ = nullptr;
-  handler_body_.clear();
-  if (handler_body_.capacity() > 64 * 1024) std::string().swap(handler_body_);
+  body_buf_.clear();
+  if (body_buf_.capacity() > 64 * 1024) std::string().swap(body_buf_);
   up_head_.release();
   down_head_.release();
   if (close_after_ || draining_ || w_.draining() || client_eof_) {

@@ -78,6 +78,7 @@ class ClientConnection final : public upstream::UpstreamSink,
   void pump();
   void start_message() noexcept;
   void end_exchange();
+  void end_exchange_if_done();  // both directions finished: the next request may start
   void release_buffers() noexcept;
   void resume_reading() noexcept;
   bool reject(int status, const char* message);  // a local error response; closes after
@@ -252,7 +253,7 @@ class ClientConnection final : public upstream::UpstreamSink,
   std::shared_ptr<const Snapshot> snap_;
   upstream::UpstreamConnection* up_ = nullptr;
   std::shared_ptr<upstream::EndpointPool> endpoint_;
-  std::string handler_body_;
+  std::string body_buf_;  // the whole request body: for a handler, or for on_request_body hooks
   Context::Edits* edits_ = nullptr;  // from io_.edits, while the exchange runs middleware
   std::shared_ptr<PauseState> pause_;      // while paused by Context::pause()
   bool pause_timed_ = false;               // paused by pause_for(): the timer resumes
@@ -261,7 +262,7 @@ class ClientConnection final : public upstream::UpstreamSink,
   uint16_t hooks_ran_ = 0;                 // request hooks reached: they see the response
   uint8_t body_hooks_ = 0;                 // MiddlewareChains::BodyHooks of this exchange's chain
   bool paused_in_body_ = false;            // the pause came from an on_request_body hook
-  bool body_buffered_ = false;             // the request body is whole in handler_body_
+  bool body_buffered_ = false;             // the request body is whole in body_buf_
   // A response hook paused an upstream's response: its head waits in
   // paused_head_ (views into the stopped upstream connection), body bytes
   // that came with it in held_body_ (at most one read).

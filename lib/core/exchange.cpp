@@ -336,7 +336,7 @@ Request ClientConnection::request_view() const {
   req.host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "";
   req.version_minor = parser_.http_minor;
   req.headers = fields_.headers();
-  req.body = handler_body_;
+  req.body = body_buf_;
   req.client_ip = client_ip_view();
   req.route = route_ ? std::string_view(route_->name) : std::string_view();
   req.params = fields_.params();
@@ -474,9 +474,9 @@ void ClientConnection::build_request_head(const RoutePlan& plan) {
       if (http::is_safe_field(name, value)) put_field(b, name, value);
   }
   if (body_buffered_) {
-    if (!handler_body_.empty() || (parser_.flags & (F_CHUNKED | F_CONTENT_LENGTH))) {
+    if (!body_buf_.empty() || (parser_.flags & (F_CHUNKED | F_CONTENT_LENGTH))) {
       b.append("content-length: ");
-      b.append_uint(handler_body_.size());
+      b.append_uint(body_buf_.size());
       b.append(kCrlf);
     }
   } else if (up_chunked_) {
@@ -739,9 +739,9 @@ void ClientConnection::send_request_head() {
   io_.up.add(up_head_.data() + path_len_, up_head_.size() - path_len_);
   if (body_buffered_) {
     // Whole in memory (body hooks): every try sends all of it.
-    if (!handler_body_.empty()) {
+    if (!body_buf_.empty()) {
       if (io_.up.full()) flush_up();
-      io_.up.add(handler_body_.data(), handler_body_.size());
+      io_.up.add(body_buf_.data(), body_buf_.size());
     }
   } else if (!body_sent_) {
     replay_.start(replay_limit());

@@ -75,7 +75,7 @@ bool ClientConnection::run_body_hooks(size_t from) {
   for (size_t i = from; i < chain.size() && !edits_->responded; ++i) {
     if (!chain[i].on_request_body) continue;
     try {
-      chain[i].on_request_body(ctx, edits_->body_set ? edits_->body : handler_body_);
+      chain[i].on_request_body(ctx, edits_->body_set ? edits_->body : body_buf_);
     } catch (...) {
       ctx.respond_error(500, "middleware failed");
     }
@@ -99,7 +99,7 @@ void ClientConnection::body_complete() {
 
 void ClientConnection::after_body() {
   if (edits_->body_set) {
-    handler_body_.swap(edits_->body);
+    body_buf_.swap(edits_->body);
     edits_->body_set = false;
   }
   if (upstream_index_ < 0) {
@@ -254,8 +254,7 @@ void ClientConnection::continue_after_pause(std::function<void(Context&)>* then)
   if (phase_ == Phase::paused || phase_ == Phase::closing) return;
   // A pause in the body phase comes back with the whole request read: an
   // answer now may end the exchange here, as pump() would have.
-  if (request_done_ && response_done_ && phase_ != Phase::idle && phase_ != Phase::raw)
-    end_exchange();
+  end_exchange_if_done();
   if (phase_ == Phase::closing) return;
   kick_ = true;
   pump();
