@@ -100,6 +100,8 @@ class ClientConnection final : public upstream::UpstreamSink,
   void forward();  // after the request hooks: to the upstream, a handler, an answer
   void to_upstream();
   size_t chain_index() const noexcept;
+  // The matched route's index in the exchange's snapshot (route_ is set).
+  size_t route_index() const noexcept { return static_cast<size_t>(route_ - &snap_->routes->at(0)); }
   bool run_body_hooks(size_t from);  // false when a middleware answered or paused
   void body_complete();              // the buffered body is in: body hooks, then on
   void after_body();

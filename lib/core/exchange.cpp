@@ -213,7 +213,7 @@ void ClientConnection::forward() {
     reject(413, "request body too large");
     return;
   }
-  const RoutePlan& plan = snap_->plans[static_cast<size_t>(route_ - &snap_->routes->at(0))];
+  const RoutePlan& plan = snap_->plans[route_index()];
   switch (edits_ && edits_->upstream >= 0 ? Target::Kind::upstream : plan.kind) {
     case Target::Kind::respond:
     case Target::Kind::redirect:
@@ -262,7 +262,7 @@ void ClientConnection::forward() {
 }
 
 void ClientConnection::to_upstream() {
-  const RoutePlan& plan = snap_->plans[static_cast<size_t>(route_ - &snap_->routes->at(0))];
+  const RoutePlan& plan = snap_->plans[route_index()];
   started_ms_ = uv_now(io_.loop);
   if (!admit_by_breaker()) return;
   if (!pick_endpoint(nullptr)) {

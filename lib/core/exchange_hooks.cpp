@@ -17,7 +17,7 @@ const std::vector<Middleware>& ClientConnection::route_chain(const Snapshot& sna
 
 size_t ClientConnection::chain_index() const noexcept {
   if (!route_) return snap_->pipeline.chains.size() - 1;
-  return static_cast<size_t>(route_ - &snap_->routes->at(0));
+  return route_index();
 }
 
 void ClientConnection::answer_from_hooks() {
