@@ -68,8 +68,8 @@ weir_status edit_allowed(const weir_request_t* req, Side side, const char* name,
   return edits >= kMaxHeaderEdits ? WEIR_EINVAL : WEIR_OK;
 }
 
-using SetField = void (Context::*)(std::string, std::string);
-using RemoveField = void (Context::*)(std::string);
+using SetField = void (Context::*)(std::string_view, std::string_view);
+using RemoveField = void (Context::*)(std::string_view);
 
 weir_status set_field(weir_request_t* req, Side side, const char* name, const char* value,
                       SetField edit) {

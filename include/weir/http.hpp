@@ -32,10 +32,25 @@ struct Params {
   static constexpr size_t kMax = 16;
   std::array<Param, kMax> items{};
   uint8_t size = 0;
+
+  Params() = default;
+  // Copies only the captured items: a request view is made for each phase of
+  // each exchange, and most routes capture none of the 16.
+  Params(const Params& o) noexcept : size(o.size) { copy_items(o); }
+  Params& operator=(const Params& o) noexcept {
+    size = o.size;
+    copy_items(o);
+    return *this;
+  }
   std::string_view get(std::string_view name) const noexcept {
     for (uint8_t i = 0; i < size; ++i)
       if (items[i].name == name) return items[i].value;
     return {};
+  }
+
+ private:
+  void copy_items(const Params& o) noexcept {
+    for (uint8_t i = 0; i < o.size && i < kMax; ++i) items[i] = o.items[i];
   }
 };
 

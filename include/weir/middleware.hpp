@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "weir/export.hpp"
+#include "weir/field_list.hpp"
 #include "weir/http.hpp"
 
 namespace weir {
@@ -79,14 +80,14 @@ class WEIR_API Context {
   // Request headers sent upstream. set: replaces every same-named header;
   // add: appends; remove: drops them. Names compare case-insensitively.
   // Fields with CR, LF or NUL, or a name that is not a token, are dropped.
-  void set_request_header(std::string name, std::string value);
-  void add_request_header(std::string name, std::string value);
-  void remove_request_header(std::string name);
+  void set_request_header(std::string_view name, std::string_view value);
+  void add_request_header(std::string_view name, std::string_view value);
+  void remove_request_header(std::string_view name);
   // Response headers toward the client, with the same meanings. They apply
   // to the upstream's response, to handler responses and to respond().
-  void set_response_header(std::string name, std::string value);
-  void add_response_header(std::string name, std::string value);
-  void remove_response_header(std::string name);
+  void set_response_header(std::string_view name, std::string_view value);
+  void add_response_header(std::string_view name, std::string_view value);
+  void remove_response_header(std::string_view name);
 
   // Answers locally (request phase); the upstream is not contacted and later
   // request hooks do not run. Response hooks still run, in reverse order.
@@ -162,12 +163,12 @@ class WEIR_API Context {
 
   // The edits the hooks made; the gateway applies them.
   struct Edits {
-    std::vector<std::pair<std::string, std::string>> request_set;
-    std::vector<std::pair<std::string, std::string>> request_add;
-    std::vector<std::string> request_remove;
-    std::vector<std::pair<std::string, std::string>> response_set;  // added in order
-    std::vector<std::string> response_remove;  // filters the response's own headers
-    std::vector<std::pair<std::string, std::string>> values;
+    FieldList request_set;
+    FieldList request_add;
+    NameList request_remove;
+    FieldList response_set;    // added in order
+    NameList response_remove;  // filters the response's own headers
+    FieldList values;
     std::string path;  // set_path(); empty: the route decides
     std::string endpoint;  // set_endpoint(); empty: the policy picks
     std::string body;  // set_request_body()

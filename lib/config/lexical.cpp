@@ -1,6 +1,6 @@
 #include "config/lexical.hpp"
 
-#include <cstring>
+#include "http/token.hpp"
 
 namespace weir::config {
 
@@ -8,10 +8,6 @@ namespace {
 
 bool is_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-bool is_tchar(char c) {
-  return is_alnum(c) || (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
 }
 
 bool is_visible(char c) { return c > 0x20 && c < 0x7f; }
@@ -26,13 +22,7 @@ bool is_config_name(std::string_view text) {
   return true;
 }
 
-bool is_http_token(std::string_view text) {
-  if (text.empty()) return false;
-  for (char c : text) {
-    if (!is_tchar(c)) return false;
-  }
-  return true;
-}
+bool is_http_token(std::string_view text) { return http::is_token(text); }
 
 bool is_method(std::string_view text) {
   if (!is_http_token(text)) return false;

@@ -290,6 +290,7 @@ void ClientConnection::start_message() noexcept {
   breaker_permit_ = upstream::breaker::Permit{upstream::breaker::Permit::Kind::refused};
   breaker_recorded_ = false;
   host_index_ = UINT32_MAX;
+  host_ = {};
   body_bytes_ = 0;
   status_ = 0;
   request_id_len_ = 0;
@@ -382,6 +383,9 @@ int ClientConnection::cb_header_value_complete(llhttp_t* p) {
 int ClientConnection::cb_headers_complete(llhttp_t* p) {
   auto* c = self_of(p);
   c->fields_.finish(c->rbuf_.data);
+  // Kept by value: every phase's request view reads it, and the header
+  // table is out of cache by the time the response comes.
+  if (c->host_index_ != UINT32_MAX) c->host_ = c->fields_.at(c->host_index_).value;
   if (!c->validate_head()) return -1;
   c->phase_ = Phase::dispatch;
   c->parse_paused_ = true;

@@ -248,6 +248,7 @@ class ClientConnection final : public upstream::UpstreamSink,
   uint32_t path_len_ = 0;       // normalised path at the start of up_head_
   uint32_t query_off_ = 0, query_len_ = 0;
   uint32_t host_index_ = UINT32_MAX;
+  std::string_view host_;  // the Host header's value, set with the head; empty without one
   uint64_t body_bytes_ = 0;
   uint64_t request_seq_ = 0;
   int32_t upstream_index_ = -1;

@@ -13,7 +13,7 @@ namespace weir::core {
 
 class EditsPool {
  public:
-  static constexpr size_t kMaxFree = 256;
+  static constexpr size_t kMaxFree = 1024;  // about the exchanges a worker has in flight
   static constexpr size_t kKeepBytes = 16 * 1024;  // larger bodies are not kept
 
   EditsPool() { free_.reserve(kMaxFree); }

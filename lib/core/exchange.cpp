@@ -129,7 +129,7 @@ bool ClientConnection::validate_head() {
     std::string_view rest = url.substr(scheme + 3);
     size_t slash = rest.find_first_of("/?");
     std::string_view authority = rest.substr(0, slash);
-    std::string_view host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : authority;
+    std::string_view host = host_index_ != UINT32_MAX ? host_ : authority;
     if (authority.empty() || !iequals(authority, host))
       return fail(400, "request target authority does not match Host");
   }
@@ -171,8 +171,7 @@ void ClientConnection::dispatch() {
   up_head_.advance(norm_len);
   path_len_ = static_cast<uint32_t>(norm_len);
 
-  std::string_view host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "";
-  MatchInput in{llhttp_method_name(static_cast<llhttp_method_t>(parser_.method)), host,
+  MatchInput in{llhttp_method_name(static_cast<llhttp_method_t>(parser_.method)), host_,
                 std::string_view(up_head_.data(), path_len_), fields_.headers(),
                 std::string_view(rbuf_.data + query_off_, query_len_), client_addr_};
   route_ = snap_->routes->match(in, fields_.params());
@@ -305,7 +304,7 @@ void ClientConnection::answer_locally(const RoutePlan& plan) {
     redirect.status = t.redirect.status;
     std::string location;
     StringSink sink(location);
-    router::TemplateValues v{host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "",
+    router::TemplateValues v{host_,
                              std::string_view(up_head_.data(), path_len_),
                              std::string_view(rbuf_.data + query_off_, query_len_), &fields_.params()};
     plan.actions.location.render(v, sink);
@@ -333,7 +332,7 @@ Request ClientConnection::request_view() const {
   req.target = std::string_view(rbuf_.data + url_off_, url_len_);
   req.path = std::string_view(up_head_.data(), path_len_);
   req.query = std::string_view(rbuf_.data + query_off_, query_len_);
-  req.host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "";
+  req.host = host_;
   req.version_minor = parser_.http_minor;
   req.headers = fields_.headers();
   req.body = body_buf_;
@@ -345,10 +344,12 @@ Request ClientConnection::request_view() const {
 
 bool ClientConnection::edited_away(std::string_view name) const {
   if (!edits_) return false;
-  for (const auto& r : edits_->request_remove)
-    if (iequals(r, name)) return true;
-  for (const auto& kv : edits_->request_set)
-    if (iequals(kv.first, name)) return true;
+  if (edits_->request_remove.may_hold(name))
+    for (const auto& r : edits_->request_remove)
+      if (iequals(r, name)) return true;
+  if (edits_->request_set.may_hold(name))
+    for (const auto& kv : edits_->request_set)
+      if (iequals(kv.first, name)) return true;
   return false;
 }
 
@@ -417,9 +418,8 @@ void ClientConnection::build_request_head(const RoutePlan& plan) {
   }
   b.append(" HTTP/1.1\r\n");
 
-  std::string_view host = host_index_ != UINT32_MAX ? fields_.at(host_index_).value : "";
   if (!r.host_rewrite.empty()) put_field(b, "host", r.host_rewrite);
-  else if (!host.empty()) put_field(b, "host", host);
+  else if (!host_.empty()) put_field(b, "host", host_);
   else put_field(b, "host", endpoint_->authority);
 
   bool has_connection = false;
@@ -452,7 +452,7 @@ void ClientConnection::build_request_head(const RoutePlan& plan) {
   b.append(client_ip_view());
   b.append(kCrlf);
   put_field(b, "x-forwarded-proto", "http");
-  if (!host.empty()) put_field(b, "x-forwarded-host", host);
+  if (!host_.empty()) put_field(b, "x-forwarded-host", host_);
   if (snap_->via) {
     b.append("via: ");
     for (uint32_t i = 0; i < fields_.size(); ++i)

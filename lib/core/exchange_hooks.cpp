@@ -1,6 +1,7 @@
 // The middleware phases of an exchange: request hooks (which may answer,
 // choose the upstream, or pause until a Resumer continues them), response
 // hooks in reverse order over the middleware that ran, and the log phase.
+#include <algorithm>
 #include <cstring>
 
 #include "core/client_connection.hpp"
@@ -261,6 +262,7 @@ void ClientConnection::continue_after_pause(std::function<void(Context&)>* then)
 }
 
 bool ClientConnection::response_removed(std::string_view name) const {
+  if (!edits_->response_remove.may_hold(name)) return false;
   for (const auto& r : edits_->response_remove)
     if (iequals(r, name)) return true;
   return false;
@@ -318,13 +320,19 @@ void ClientConnection::run_log_hooks(bool aborted) {
 
 bool ClientConnection::run_response_hooks(uint16_t status, bool may_pause) {
   if (!edits_) return true;
-  Request req = request_view();
-  Context ctx(&req, edits_, status, Context::Phase::response);
   // Only the middleware whose request phase ran see the response, as with
   // Envoy's local replies: one that answered is the innermost. A response
   // that was paused goes on below the hook that paused it.
   const auto& chain = route_chain(*snap_);
   size_t from = response_paused_ ? resp_hook_next_ : std::min<size_t>(hooks_ran_, chain.size());
+  // Chains of request and log hooks only (auth, limits, logs) skip the view.
+  if (std::none_of(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(from),
+                   [](const Middleware& m) { return static_cast<bool>(m.on_response); })) {
+    response_paused_ = false;
+    return true;
+  }
+  Request req = request_view();
+  Context ctx(&req, edits_, status, Context::Phase::response);
   response_may_pause_ = may_pause;
   for (size_t i = from; i-- > 0;) {
     if (!chain[i].on_response) continue;

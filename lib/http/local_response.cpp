@@ -3,7 +3,9 @@
 #include <charconv>
 
 #include "http/header_kind.hpp"
+#include "http/json_escape.hpp"
 #include "http/status.hpp"
+#include "http/token.hpp"
 
 namespace weir::http {
 
@@ -26,40 +28,16 @@ bool has_no_body(int status) { return status < 200 || status == 204 || status ==
 }  // namespace
 
 bool is_safe_field(std::string_view name, std::string_view value) noexcept {
-  if (name.empty()) return false;
-  for (unsigned char c : name) {
-    // tchar (RFC 9110 5.6.2)
-    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-              std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  for (unsigned char c : value)
+  if (!is_token(name)) return false;
+  for (char c : value)
     if (c == '\r' || c == '\n' || c == '\0') return false;
   return true;
 }
 
 void append_json_escaped(std::string& out, std::string_view s) {
-  static const char hex[] = "0123456789abcdef";
-  // Runs of plain bytes are appended at once: log lines are mostly plain.
-  size_t plain = 0;
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + plain, i - plain);
-    plain = i + 1;
-    switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
-      default: {
-        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        out.append(esc, 6);
-      }
-    }
-  }
-  out.append(s.data() + plain, s.size() - plain);
+  size_t at = out.size();
+  out.resize(at + kJsonEscapeGrowth * s.size());
+  out.resize(static_cast<size_t>(write_json_escaped(out.data() + at, s) - out.data()));
 }
 
 void append_error_response(std::string& out, int status, std::string_view message,

@@ -8,10 +8,8 @@ namespace weir {
 
 namespace {
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
-
-void erase_named(Fields& v, std::string_view name) {
-  std::erase_if(v, [&](const auto& kv) { return iequals(kv.first, name); });
+void erase_named(FieldList& v, std::string_view name) {
+  v.erase_if([&](const auto& kv) { return iequals(kv.first, name); });
 }
 
 bool id_char(char c) {
@@ -21,35 +19,35 @@ bool id_char(char c) {
 
 }  // namespace
 
-void Context::set_request_header(std::string name, std::string value) {
+void Context::set_request_header(std::string_view name, std::string_view value) {
   erase_named(edits_->request_set, name);
   erase_named(edits_->request_add, name);
-  edits_->request_set.emplace_back(std::move(name), std::move(value));
+  edits_->request_set.emplace_back(name, value);
 }
 
-void Context::add_request_header(std::string name, std::string value) {
-  edits_->request_add.emplace_back(std::move(name), std::move(value));
+void Context::add_request_header(std::string_view name, std::string_view value) {
+  edits_->request_add.emplace_back(name, value);
 }
 
-void Context::remove_request_header(std::string name) {
+void Context::remove_request_header(std::string_view name) {
   erase_named(edits_->request_set, name);
   erase_named(edits_->request_add, name);
-  edits_->request_remove.push_back(std::move(name));
+  edits_->request_remove.push_back(name);
 }
 
-void Context::set_response_header(std::string name, std::string value) {
+void Context::set_response_header(std::string_view name, std::string_view value) {
   erase_named(edits_->response_set, name);
   edits_->response_remove.push_back(name);
-  edits_->response_set.emplace_back(std::move(name), std::move(value));
+  edits_->response_set.emplace_back(name, value);
 }
 
-void Context::add_response_header(std::string name, std::string value) {
-  edits_->response_set.emplace_back(std::move(name), std::move(value));
+void Context::add_response_header(std::string_view name, std::string_view value) {
+  edits_->response_set.emplace_back(name, value);
 }
 
-void Context::remove_response_header(std::string name) {
+void Context::remove_response_header(std::string_view name) {
   erase_named(edits_->response_set, name);
-  edits_->response_remove.push_back(std::move(name));
+  edits_->response_remove.push_back(name);
 }
 
 void Context::respond(uint16_t status, std::string body,
@@ -149,7 +147,7 @@ bool Context::set_value(std::string_view key, std::string_view value) {
     }
   }
   if (edits_->values.size() >= kMaxValues) return false;
-  edits_->values.emplace_back(std::string(key), std::string(value));
+  edits_->values.emplace_back(key, value);
   return true;
 }
 

@@ -5,6 +5,7 @@
 
 #include "config/json_document.hpp"
 #include "config/key_path.hpp"
+#include "http/token.hpp"
 
 namespace weir::mw {
 
@@ -62,13 +63,7 @@ bool require(config::ObjectReader& r, std::string_view key) {
 }
 
 bool valid_field_name(std::string_view name) {
-  if (name.empty() || name.size() > 256) return false;
-  for (char c : name) {
-    bool tchar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                 std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-    if (!tchar) return false;
-  }
-  return true;
+  return name.size() <= 256 && http::is_token(name);
 }
 
 }  // namespace weir::mw

@@ -1,6 +1,7 @@
 // One exchange as the access log sees it, and its JSON form.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,9 +22,17 @@ struct AccessRecord {
   uint32_t retries = 0;
 };
 
-// Appends the record as one JSON object and a newline. Empty views are
-// left out. With a pseudonymiser, the client address is replaced by its
+// Room write_access_fields() may need for `r`: the line is formatted straight
+// into a buffer of this size, without a check per piece.
+size_t access_fields_bound(const AccessRecord& r) noexcept;
+
+// Writes `{"time":...` and the record's fields at `out`, leaving the object
+// open (the caller may add members, then "}\n"); returns the end. Empty views
+// are left out. With a pseudonymiser, the client address is replaced by its
 // keyed hash.
+char* write_access_fields(char* out, const AccessRecord& r, const Pseudonymiser* p) noexcept;
+
+// The whole line: the fields, "}" and a newline, appended to `out`.
 void append_access_json(std::string& out, const AccessRecord& r, const Pseudonymiser* p);
 
 }  // namespace weir::observe

@@ -1,5 +1,6 @@
 #include "router/header_match.hpp"
 
+#include "http/token.hpp"
 #include "router/text.hpp"
 
 namespace weir::router {
@@ -32,7 +33,7 @@ bool value_holds(const HeaderMatch& m, std::string_view value) noexcept {
 }  // namespace
 
 std::string check_header_match(const HeaderMatch& m) {
-  if (!is_token(m.name)) return "header name \"" + m.name + "\" is not an HTTP token";
+  if (!http::is_token(m.name)) return "header name \"" + m.name + "\" is not an HTTP token";
   if (!is_field_value(m.value)) return "header \"" + m.name + "\" value holds control characters";
   switch (m.kind) {
     case HeaderMatch::Kind::equals:

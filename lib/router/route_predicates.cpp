@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/token.hpp"
 #include "router/header_match.hpp"
 #include "router/text.hpp"
 
@@ -24,10 +25,10 @@ bool is_field_value(std::string_view v) {
 
 std::string check_predicates(const Route& route, std::vector<Cidr>* cidrs) {
   for (const std::string& m : route.methods) {
-    if (!is_token(m)) return "method \"" + m + "\" is not an HTTP token";
+    if (!http::is_token(m)) return "method \"" + m + "\" is not an HTTP token";
   }
   for (const auto& [name, value] : route.headers) {
-    if (!is_token(name)) return "header name \"" + name + "\" is not an HTTP token";
+    if (!http::is_token(name)) return "header name \"" + name + "\" is not an HTTP token";
     if (!is_field_value(value)) return "header \"" + name + "\" value holds control characters";
   }
   for (const HeaderMatch& m : route.header_matches) {

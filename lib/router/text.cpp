@@ -38,23 +38,4 @@ bool ends_with_folded(std::string_view s, std::string_view lower_suffix) noexcep
   return compare_folded(s.substr(s.size() - lower_suffix.size()), lower_suffix) == 0;
 }
 
-bool is_token(std::string_view s) noexcept {
-  if (s.empty()) return false;
-  for (char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (!ok) {
-      switch (c) {
-        case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
-        case '+': case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-          ok = true;
-          break;
-        default:
-          break;
-      }
-    }
-    if (!ok) return false;
-  }
-  return true;
-}
-
 }  // namespace weir::router

@@ -21,7 +21,4 @@ int compare_folded(std::string_view a, std::string_view lower) noexcept;
 // Whether `s` ends with `lower_suffix`, ignoring the case of `s`.
 bool ends_with_folded(std::string_view s, std::string_view lower_suffix) noexcept;
 
-// RFC 9110 section 5.6.2: token = 1*tchar.
-bool is_token(std::string_view s) noexcept;
-
 }  // namespace weir::router

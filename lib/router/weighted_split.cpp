@@ -2,6 +2,7 @@
 
 #include <xxhash.h>
 
+#include "http/token.hpp"
 #include "router/text.hpp"
 
 namespace weir::router {
@@ -59,11 +60,11 @@ std::string WeightedSplit::compile(const Target& t) {
   sticky_name_ = t.sticky.name;
   if (sticky_ == StickyKey::Kind::claim && (sticky_name_.empty() || sticky_name_.size() > 128))
     return "sticky claim name must be 1..128 bytes";
-  if ((sticky_ == StickyKey::Kind::header || sticky_ == StickyKey::Kind::cookie) && !is_token(sticky_name_))
+  if ((sticky_ == StickyKey::Kind::header || sticky_ == StickyKey::Kind::cookie) && !http::is_token(sticky_name_))
     return "sticky key name \"" + sticky_name_ + "\" is not an HTTP token";
 
   override_header_ = t.split_override.header;
-  if (!override_header_.empty() && !is_token(override_header_))
+  if (!override_header_.empty() && !http::is_token(override_header_))
     return "override header \"" + override_header_ + "\" is not an HTTP token";
   if (override_header_.empty() && !t.split_override.values.empty()) return "override values without a header";
   for (const auto& [value, upstream] : t.split_override.values) {

@@ -4,11 +4,12 @@
 // background thread, never blocking a worker. Values set by middleware (the
 // "consumer" of the auth middleware, ...) are added under "values".
 #include <atomic>
+#include <cstring>
 #include <memory>
 #include <string>
 
 #include "config/object_reader.hpp"
-#include "http/local_response.hpp"
+#include "http/json_escape.hpp"
 #include "middleware/builtin/builtins.hpp"
 #include "middleware/options.hpp"
 #include "observe/access_log.hpp"
@@ -33,20 +34,36 @@ uint32_t producer_index() {
   return index;
 }
 
-void append_values(std::string& line, const Context& ctx) {
-  const auto& values = ctx.edits()->values;
+bool logged_value(std::string_view key) {
+  if (key.starts_with("ratelimit.")) return false;  // bookkeeping, not a fact
+  return key != "trace_id" && key != "span_id";     // fields of their own
+}
+
+size_t values_bound(const Context& ctx) {
+  size_t n = 16;
+  for (const auto& [key, value] : ctx.edits()->values)
+    n += 8 + http::kJsonEscapeGrowth * (key.size() + value.size());
+  return n;
+}
+
+// The exchange's values as a "values" member, then the end of the line.
+char* write_values_and_end(char* out, const Context& ctx) {
   bool any = false;
-  for (const auto& [key, value] : values) {
-    if (key.starts_with("ratelimit.")) continue;  // bookkeeping, not a fact
-    if (key == "trace_id" || key == "span_id") continue;  // fields of their own
-    line += any ? ",\"" : ",\"values\":{\"";
-    http::append_json_escaped(line, key);
-    line += "\":\"";
-    http::append_json_escaped(line, value);
-    line += '"';
+  for (const auto& [key, value] : ctx.edits()->values) {
+    if (!logged_value(key)) continue;
+    std::string_view open = any ? ",\"" : ",\"values\":{\"";
+    std::memcpy(out, open.data(), open.size());
+    out += open.size();
+    out = http::write_json_escaped(out, key);
+    std::memcpy(out, "\":\"", 3);
+    out = http::write_json_escaped(out + 3, value);
+    *out++ = '"';
     any = true;
   }
-  if (any) line += '}';
+  if (any) *out++ = '}';
+  *out++ = '}';
+  *out++ = '\n';
+  return out;
 }
 
 }  // namespace
@@ -101,17 +118,15 @@ MiddlewareResult make_access_log(std::string_view json) {
     rec.bytes_out = info->bytes_out;
     rec.duration_us = info->duration_us;
     rec.upstream_us = info->upstream_us;
-    // One buffer per thread, reused: no allocation once it has grown.
+    // One buffer per thread, grown to the longest line so far and reused:
+    // the line is written straight into it, without allocation.
     thread_local std::string line;
-    line.clear();
-    observe::append_access_json(line, rec, spec->pseudonymiser.get());
-    if (line.size() >= 2) {
-      line.resize(line.size() - 2);  // "}\n": the values go inside the object
-      append_values(line, ctx);
-      line += "}\n";
-    }
+    size_t bound = observe::access_fields_bound(rec) + values_bound(ctx);
+    if (line.size() < bound) line.resize(bound);
+    char* end = observe::write_access_fields(line.data(), rec, spec->pseudonymiser.get());
+    end = write_values_and_end(end, ctx);
     uint32_t producer = producer_index();
-    if (producer < observe::AccessLog::kMaxProducers) spec->log->append(producer, line);
+    if (producer < observe::AccessLog::kMaxProducers) spec->log->append(producer, std::string_view(line.data(), static_cast<size_t>(end - line.data())));
   };
   return res;
 }

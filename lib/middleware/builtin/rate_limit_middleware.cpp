@@ -119,9 +119,9 @@ MiddlewareResult make_rate_limit(std::string_view json) {
       return;
     }
     if (!tightest_so_far(ctx, d.remaining)) return;
-    ctx.set_response_header("ratelimit-limit", std::string(h.limit()));
-    ctx.set_response_header("ratelimit-remaining", std::string(h.remaining()));
-    ctx.set_response_header("ratelimit-reset", std::string(h.reset()));
+    ctx.set_response_header("ratelimit-limit", h.limit());
+    ctx.set_response_header("ratelimit-remaining", h.remaining());
+    ctx.set_response_header("ratelimit-reset", h.reset());
   };
   return res;
 }

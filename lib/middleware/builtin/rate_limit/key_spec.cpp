@@ -5,6 +5,8 @@
 
 #include <xxhash.h>
 
+#include "http/token.hpp"
+
 namespace weir::ratelimit {
 
 namespace {
@@ -19,12 +21,6 @@ constexpr PartName kPartNames[] = {
     {"query", PartKind::query, true},    {"claim", PartKind::claim, true},
     {"consumer", PartKind::consumer, false}, {"route", PartKind::route, false},
 };
-
-// RFC 9110 section 5.6.2 tchar: what a header name may hold.
-bool is_tchar(char c) noexcept {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
-}
 
 // Query and claim names: visible ASCII other than the separators of the
 // key spec and of a query string.
@@ -54,7 +50,7 @@ std::string parse_part(std::string_view text, KeyPart* out) {
       return joined({"key: \"", word, ":\" needs a name"});
     const std::string_view name = text.substr(colon + 1);
     for (char c : name) {
-      const bool good = p.kind == PartKind::header ? is_tchar(c) : is_name_char(c);
+      const bool good = p.kind == PartKind::header ? http::is_tchar(c) : is_name_char(c);
       if (!good) return joined({"key: \"", text, "\": invalid character in the name"});
     }
     out->name.assign(name);

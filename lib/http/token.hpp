@@ -1,0 +1,28 @@
+// RFC 9110 section 5.6.2: token = 1*tchar. One table for every place that
+// checks a header name or a method, on the request path and in config.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+namespace weir::http {
+
+inline constexpr std::array<bool, 256> kTchar = [] {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
+constexpr bool is_tchar(char c) noexcept { return kTchar[static_cast<unsigned char>(c)]; }
+
+constexpr bool is_token(std::string_view s) noexcept {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!is_tchar(c)) return false;
+  return true;
+}
+
+}  // namespace weir::http
