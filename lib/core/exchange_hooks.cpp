@@ -3,9 +3,11 @@
 // hooks in reverse order over the middleware that ran, and the log phase.
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "core/client_connection.hpp"
 #include "core/pause_state.hpp"
+#include "core/wall_clock.hpp"
 #include "core/worker.hpp"
 #include "http/local_response.hpp"
 
@@ -289,11 +291,9 @@ void ClientConnection::run_log_hooks(bool aborted) {
   record_metrics(info);
   if (!snap.pipeline.any_log) return;
   // The wall clock only for log hooks: metrics need none.
-  uv_timeval64_t tv{};
-  uv_gettimeofday(&tv);
-  info.start_ms = tv.tv_sec * 1000 + tv.tv_usec / 1000 - static_cast<int64_t>(info.duration_us / 1000);
-  Context::Edits none;
-  Context::Edits* e = edits_ ? edits_ : &none;
+  info.start_ms = wall_ms_at(start_ns_, now);
+  std::optional<Context::Edits> none;  // made only for exchanges without edits
+  Context::Edits* e = edits_ ? edits_ : &none.emplace();
   std::string_view id = request_id();
   std::memcpy(e->request_id, id.data(), id.size());
   e->request_id_len = static_cast<uint8_t>(id.size());

@@ -9,7 +9,7 @@ namespace weir {
 namespace {
 
 void erase_named(FieldList& v, std::string_view name) {
-  v.erase_if([&](const auto& kv) { return iequals(kv.first, name); });
+  if (v.may_hold(name)) v.erase_if([&](const auto& kv) { return iequals(kv.first, name); });
 }
 
 bool id_char(char c) {

@@ -117,14 +117,18 @@ CreateResult Verifier::create(const VerifierOptions& options) {
 VerifyResult Verifier::verify(std::string_view token, int64_t now_ms) const {
   if (token.empty()) return refuse(VerifyError::malformed, "the token is empty");
   if (token.size() > kMaxTokenBytes) return refuse(VerifyError::too_large, "the token is too large");
-  const uint64_t hash = TokenCache::token_hash(token);
-  if (auto claims = cache_->find(hash, token, now_ms)) {
+  if (auto claims = cached(token, now_ms)) {
     return VerifyResult{VerifyError::none, {}, std::move(claims), true};
   }
   int64_t valid_until_ms = 0;
   VerifyResult result = verify_uncached(token, now_ms, valid_until_ms);
-  if (result.ok()) cache_->insert(hash, token, valid_until_ms, result.claims);
+  if (result.ok()) cache_->insert(TokenCache::token_hash(token), token, valid_until_ms, result.claims);
   return result;
+}
+
+std::shared_ptr<const Claims> Verifier::cached(std::string_view token, int64_t now_ms) const {
+  if (token.empty() || token.size() > kMaxTokenBytes) return nullptr;
+  return cache_->find(TokenCache::token_hash(token), token, now_ms);
 }
 
 VerifyResult Verifier::verify_uncached(std::string_view token, int64_t now_ms,
