@@ -79,7 +79,7 @@ void append_live_gauges(MetricsSnapshot& out, const core::Snapshot* snap) {
   out.families.push_back(std::move(state));
   out.families.push_back(std::move(in_use));
   MetricFamily dropped{"weir_access_log_dropped_total",
-                       "Access log lines dropped because a worker's ring was full (all logs of the process).",
+                       "Access log lines dropped because a worker's buffer was full or a line was longer than a block (all logs of the process).",
                        MetricType::counter, {}, {}};
   dropped.samples.push_back(sample({}, static_cast<double>(observe::access_log_dropped_total())));
   out.families.push_back(std::move(dropped));

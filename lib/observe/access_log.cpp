@@ -17,10 +17,16 @@ std::vector<AccessLog*> g_registry;
 // Lines dropped by every access log of the process, closed ones included.
 std::atomic<uint64_t> g_dropped_total{0};
 
-size_t round_pow2(size_t n) {
-  size_t p = 4096;
-  while (p < n && p < (size_t{1} << 30)) p <<= 1;
-  return p;
+// Settles block_bytes and ring_bytes (a whole number of blocks, at least two)
+// as AccessLogOptions documents them; returns the number of blocks.
+uint32_t shape_blocks(AccessLogOptions& o) {
+  constexpr size_t kMax = size_t{1} << 30;
+  size_t ring = std::clamp<size_t>(o.ring_bytes, 4096, kMax);
+  size_t block = std::clamp<size_t>(o.block_bytes, 1024, ring / 2);
+  size_t blocks = (ring + block - 1) / block;
+  o.block_bytes = block;
+  o.ring_bytes = blocks * block;
+  return static_cast<uint32_t>(blocks);
 }
 
 // Writes all of it, retrying on EINTR and short writes.
@@ -39,7 +45,7 @@ bool write_all(int fd, const char* p, size_t n) {
 }  // namespace
 
 AccessLog::AccessLog(const AccessLogOptions& options) : options_(options) {
-  options_.ring_bytes = round_pow2(options.ring_bytes);
+  max_blocks_ = shape_blocks(options_);
   if (options_.flush_ms == 0) options_.flush_ms = 1;
 }
 
@@ -81,27 +87,32 @@ AccessLog::~AccessLog() {
   cv_.notify_all();
   if (writer_.joinable()) writer_.join();
   drain_all();
-  for (auto& r : rings_) delete r.load();
+  for (auto& b : buffers_) delete b.load(std::memory_order_relaxed);
   if (owns_fd_ && fd_ >= 0) ::close(fd_);
 }
 
 bool AccessLog::append(uint32_t producer, std::string_view line) noexcept {
-  if (producer >= kMaxProducers) producer = kMaxProducers - 1;
-  ByteRing* ring = rings_[producer].load(std::memory_order_acquire);
-  if (!ring) {
-    // First line of this worker: its ring is made once.
-    ring = new (std::nothrow) ByteRing(options_.ring_bytes);
-    ByteRing* expected = nullptr;
-    if (!ring || !rings_[producer].compare_exchange_strong(expected, ring)) {
-      delete ring;
-      ring = expected;
+  if (producer >= kMaxProducers) {
+    count_drop();
+    return false;
+  }
+  // Only this worker stores into its slot, so relaxed suffices here; the
+  // release below publishes the buffer's first block to the writer.
+  LineBlocks* buf = buffers_[producer].load(std::memory_order_relaxed);
+  if (!buf) {
+    // First line of this worker: its buffer is made once.
+    buf = new (std::nothrow) LineBlocks(options_.block_bytes, max_blocks_);
+    if (buf && !buf->ok()) {
+      delete buf;
+      buf = nullptr;
     }
-    if (!ring) {
+    if (!buf) {
       count_drop();
       return false;
     }
+    buffers_[producer].store(buf, std::memory_order_release);
   }
-  if (!ring->push(line)) {
+  if (!buf->push(line)) {
     count_drop();
     return false;
   }
@@ -111,10 +122,10 @@ bool AccessLog::append(uint32_t producer, std::string_view line) noexcept {
 void AccessLog::drain_all() {
   std::lock_guard<std::mutex> lock(drain_mu_);
   if (reopen_.exchange(false, std::memory_order_relaxed) && owns_fd_) open_file(nullptr);
-  for (auto& slot : rings_) {
-    ByteRing* ring = slot.load(std::memory_order_acquire);
-    if (!ring) continue;
-    ring->drain([this](const char* p, size_t n) {
+  for (auto& slot : buffers_) {
+    LineBlocks* buf = slot.load(std::memory_order_acquire);
+    if (!buf) continue;
+    buf->drain([this](const char* p, size_t n) {
       if (write_all(fd_, p, n)) written_.fetch_add(n, std::memory_order_relaxed);
     });
   }

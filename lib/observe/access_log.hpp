@@ -1,8 +1,8 @@
 // The access log: one JSON object per exchange, written off the request path.
-// Each worker appends to its own bounded ring (no lock, no system call); a
-// writer thread drains the rings every flush interval with write(2). When a
-// ring is full the line is dropped and counted rather than blocking the
-// worker. reopen() (SIGUSR1 in weir-gateway) makes the writer reopen the
+// Each worker appends to its own bounded chain of blocks (no lock, no system
+// call; observe/line_blocks.hpp); a writer thread drains them every flush
+// interval with write(2). When a worker's bound is reached the line is
+// dropped and counted rather than blocking the worker. reopen() (SIGUSR1 in weir-gateway) makes the writer reopen the
 // file, for log rotation.
 #pragma once
 
@@ -16,15 +16,24 @@
 #include <string_view>
 #include <thread>
 
-#include "observe/byte_ring.hpp"
+#include "observe/line_blocks.hpp"
 
 namespace weir::observe {
 
 struct AccessLogOptions {
   std::string path = "-";          // "-": standard output
-  // Per worker, rounded up to a power of two. At ~250 bytes a line, 4 MiB
+  // Per worker, what may wait for the writer before lines are dropped:
+  // 4 KiB to 1 GiB, rounded up to whole blocks. At ~250 bytes a line, 4 MiB
   // drained every 20 ms holds bursts far above 100k lines per second.
   size_t ring_bytes = 4u << 20;
+  // The unit a worker fills and the writer hands back (1 KiB to 1 GiB).
+  // Blocks are allocated as first needed, up to ring_bytes, and reused most
+  // recently drained first, so while the writer keeps up a worker touches
+  // only the blocks one flush interval fills, still in cache. At most
+  // ring_bytes / 2: a worker's current block is never handed back, so the
+  // bound holds two at least. A line longer than a block is dropped and
+  // counted.
+  size_t block_bytes = 64u << 10;
   uint32_t flush_ms = 20;
 };
 
@@ -40,7 +49,8 @@ class AccessLog {
   AccessLog& operator=(const AccessLog&) = delete;
 
   // Worker `producer` (its index, < kMaxProducers) appends one line (with
-  // its newline). False when it was dropped.
+  // its newline). False when it was dropped (also for an index out of range:
+  // two threads must never share a buffer).
   bool append(uint32_t producer, std::string_view line) noexcept;
   // Reopens the file at the next flush.
   void reopen() noexcept { reopen_.store(true, std::memory_order_relaxed); }
@@ -57,9 +67,10 @@ class AccessLog {
   void count_drop() noexcept;
 
   AccessLogOptions options_;
+  uint32_t max_blocks_ = 2;
   int fd_ = -1;
   bool owns_fd_ = false;
-  std::array<std::atomic<ByteRing*>, kMaxProducers> rings_{};
+  std::array<std::atomic<LineBlocks*>, kMaxProducers> buffers_{};
   std::atomic<uint64_t> dropped_{0};
   std::atomic<uint64_t> written_{0};
   std::atomic<bool> reopen_{false};
@@ -72,7 +83,7 @@ class AccessLog {
 
 // Every open access log reopens its file (what SIGUSR1 does).
 void reopen_all_access_logs() noexcept;
-// Lines dropped (ring full) by all access logs of the process so far.
+// Lines dropped (bound reached) by all access logs of the process so far.
 uint64_t access_log_dropped_total() noexcept;
 
 }  // namespace weir::observe

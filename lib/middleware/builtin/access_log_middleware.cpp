@@ -1,6 +1,6 @@
 // access_log: one JSON line per exchange (observe/access_record.hpp), written
 // from the log phase, so errors, local answers and client aborts are logged
-// too. Lines go through observe::AccessLog: a ring per thread, written by a
+// too. Lines go through observe::AccessLog: a buffer per thread, written by a
 // background thread, never blocking a worker. Values set by middleware (the
 // "consumer" of the auth middleware, ...) are added under "values".
 #include <atomic>
@@ -25,8 +25,8 @@ struct Spec {
   std::unique_ptr<observe::Pseudonymiser> pseudonymiser;
 };
 
-// The ring a thread writes to: each thread that logs gets its own index, so
-// each ring has one producer. Threads beyond AccessLog::kMaxProducers drop
+// The buffer a thread writes to: each thread that logs gets its own index, so
+// each buffer has one producer. Threads beyond AccessLog::kMaxProducers drop
 // their lines (counted by the log).
 uint32_t producer_index() {
   static std::atomic<uint32_t> next{0};

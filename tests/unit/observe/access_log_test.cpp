@@ -1,9 +1,11 @@
-// Unit tests of the access log: record format, pseudonymisation, the rings,
-// drops when full, concurrent producers and reopening for rotation.
+// Unit tests of the access log: record format, pseudonymisation, drops when
+// full or too long, lines written by the writer alone, concurrent producers
+// and reopening for rotation (the buffer itself: line_blocks_test.cpp).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -13,7 +15,6 @@
 
 #include "observe/access_log.hpp"
 #include "observe/access_record.hpp"
-#include "observe/byte_ring.hpp"
 #include "observe/pseudonymiser.hpp"
 
 using namespace weir::observe;
@@ -76,19 +77,6 @@ TEST(Pseudonymiser, KeyedStableAndDifferentPerKey) {
   EXPECT_NE(out.find(std::string(h1, sizeof h1)), std::string::npos);
 }
 
-TEST(ByteRing, WrapsAndRefusesWhatDoesNotFit) {
-  ByteRing ring(16);
-  EXPECT_TRUE(ring.push("0123456789"));
-  std::string got;
-  ring.drain([&](const char* p, size_t n) { got.append(p, n); });
-  EXPECT_EQ(got, "0123456789");
-  EXPECT_TRUE(ring.push("abcdefghij"));  // wraps around the end
-  EXPECT_FALSE(ring.push("klmnopq"));    // 10 + 7 > 16: refused whole
-  got.clear();
-  ring.drain([&](const char* p, size_t n) { got.append(p, n); });
-  EXPECT_EQ(got, "abcdefghij");
-}
-
 TEST(AccessLog, ConcurrentProducersLoseNothingWhenRoomy) {
   std::string path = temp_path("concurrent.log");
   std::remove(path.c_str());
@@ -131,21 +119,57 @@ TEST(AccessLog, ConcurrentProducersLoseNothingWhenRoomy) {
   std::remove(path.c_str());
 }
 
-TEST(AccessLog, DropsAndCountsWhenTheRingIsFull) {
+TEST(AccessLog, DropsAndCountsWhenTheBoundIsReached) {
   std::string path = temp_path("full.log");
   std::remove(path.c_str());
   std::string err;
-  // A long flush interval: nothing drains while the ring fills.
+  // A long flush interval: nothing drains while the buffer fills.
   auto log = AccessLog::open({.path = path, .ring_bytes = 4096, .flush_ms = 60000}, &err);
   ASSERT_TRUE(log) << err;
   std::string line(100, 'x');
   line.back() = '\n';
   int accepted = 0;
   for (int i = 0; i < 100; ++i) accepted += log->append(0, line);
-  EXPECT_EQ(accepted, 40);  // 4096 / 100
+  EXPECT_EQ(accepted, 40);  // two blocks of 2048, 20 lines each
   EXPECT_EQ(log->dropped(), 60u);
   log->flush();
   EXPECT_EQ(count_lines(slurp(path)), 40u);
+  log.reset();
+  std::remove(path.c_str());
+}
+
+TEST(AccessLog, DropsAndCountsALineLongerThanABlock) {
+  std::string path = temp_path("long.log");
+  std::remove(path.c_str());
+  std::string err;
+  auto log = AccessLog::open({.path = path, .block_bytes = 1024, .flush_ms = 60000}, &err);
+  ASSERT_TRUE(log) << err;
+  uint64_t total_before = access_log_dropped_total();
+  std::string long_line(1025, 'x');
+  long_line.back() = '\n';
+  EXPECT_FALSE(log->append(0, long_line));
+  EXPECT_TRUE(log->append(0, "short\n"));
+  EXPECT_EQ(log->dropped(), 1u);
+  EXPECT_GE(access_log_dropped_total(), total_before + 1);
+  log->flush();
+  EXPECT_EQ(slurp(path), "short\n");
+  log.reset();
+  std::remove(path.c_str());
+}
+
+TEST(AccessLog, WriterDrainsAPartBlockWithinTheFlushInterval) {
+  std::string path = temp_path("quiet.log");
+  std::remove(path.c_str());
+  std::string err;
+  auto log = AccessLog::open({.path = path, .flush_ms = 5}, &err);
+  ASSERT_TRUE(log) << err;
+  ASSERT_TRUE(log->append(3, "one\n"));
+  // No flush(): the writer thread alone writes the line, far from a full block.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (log->written_bytes() < 4 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(log->written_bytes(), 4u);
+  EXPECT_EQ(slurp(path), "one\n");
   log.reset();
   std::remove(path.c_str());
 }
