@@ -281,7 +281,7 @@ void ClientConnection::start_message() noexcept {
   head_method_ = up_chunked_ = down_chunked_ = down_eof_framed_ = false;
   expect_continue_ = upgrade_ = retried_ = body_sent_ = body_buffered_ = false;
   paused_in_body_ = false;
-  body_hooks_ = 0;
+  chain_hooks_ = 0;
   retry_pending_ = false;
   error_reason_ = {};
   tries_ = 0;
@@ -291,6 +291,7 @@ void ClientConnection::start_message() noexcept {
   breaker_recorded_ = false;
   host_index_ = UINT32_MAX;
   host_ = {};
+  has_params_ = false;
   body_bytes_ = 0;
   status_ = 0;
   request_id_len_ = 0;
@@ -405,7 +406,7 @@ int ClientConnection::cb_body(llhttp_t* p, const char* at, size_t len) {
   }
   switch (c->phase_) {
     case Phase::upstream:
-      if (c->body_hooks_ & MiddlewareChains::request_chunk) c->run_chunk_hooks(true, {at, len}, false);
+      if (c->chain_hooks_ & MiddlewareChains::request_chunk) c->run_chunk_hooks(true, {at, len}, false);
       c->add_body(at, len);
       if (c->up_ && c->up_->out().pending() > kHighWater) {
         c->parse_paused_ = true;
@@ -431,7 +432,7 @@ int ClientConnection::cb_body(llhttp_t* p, const char* at, size_t len) {
 int ClientConnection::cb_message_complete(llhttp_t* p) {
   auto* c = self_of(p);
   c->request_done_ = true;
-  if (c->phase_ == Phase::upstream && (c->body_hooks_ & MiddlewareChains::request_chunk))
+  if (c->phase_ == Phase::upstream && (c->chain_hooks_ & MiddlewareChains::request_chunk))
     c->run_chunk_hooks(true, {}, true);
   if (c->phase_ == Phase::upstream || c->phase_ == Phase::connecting) c->finish_request_body();
   if (c->phase_ == Phase::handler) c->run_handler();

@@ -249,6 +249,7 @@ class ClientConnection final : public upstream::UpstreamSink,
   uint32_t query_off_ = 0, query_len_ = 0;
   uint32_t host_index_ = UINT32_MAX;
   std::string_view host_;  // the Host header's value, set with the head; empty without one
+  bool has_params_ = false;  // the matched route captured params
   uint64_t body_bytes_ = 0;
   uint64_t request_seq_ = 0;
   int32_t upstream_index_ = -1;
@@ -263,7 +264,7 @@ class ClientConnection final : public upstream::UpstreamSink,
   std::function<void(Context&)> pause_then_;  // pause_for()'s continuation
   uint16_t hook_next_ = 0;                 // the request hook after the pausing one
   uint16_t hooks_ran_ = 0;                 // request hooks reached: they see the response
-  uint8_t body_hooks_ = 0;                 // MiddlewareChains::BodyHooks of this exchange's chain
+  uint8_t chain_hooks_ = 0;                 // MiddlewareChains::Hooks of this exchange's chain
   bool paused_in_body_ = false;            // the pause came from an on_request_body hook
   bool body_buffered_ = false;             // the request body is whole in body_buf_
   // A response hook paused an upstream's response: its head waits in

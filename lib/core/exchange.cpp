@@ -175,6 +175,7 @@ void ClientConnection::dispatch() {
                 std::string_view(up_head_.data(), path_len_), fields_.headers(),
                 std::string_view(rbuf_.data + query_off_, query_len_), client_addr_};
   route_ = snap_->routes->match(in, fields_.params());
+  has_params_ = fields_.params().size != 0;
   if (!route_ && snap_->routes->slash_redirect(in)) {
     // trailing_slash "redirect": only the other spelling of the path has a
     // route. GET may become 301; other methods keep method and body (308).
@@ -199,7 +200,7 @@ void ClientConnection::dispatch() {
     return;
   }
   hooks_ran_ = 0;
-  body_hooks_ = snap_->pipeline.empty() ? 0 : snap_->pipeline.info[chain_index()].body_hooks;
+  chain_hooks_ = snap_->pipeline.empty() ? 0 : snap_->pipeline.info[chain_index()].hooks;
   if (!snap_->pipeline.empty() && !run_request_hooks(0)) return;  // answered or paused
   forward();
 }
@@ -237,8 +238,8 @@ void ClientConnection::forward() {
       upstream_index_ = -1;
       break;
   }
-  if (upstream_index_ < 0 || (body_hooks_ & MiddlewareChains::request_body)) {
-    if (body_hooks_ & MiddlewareChains::request_body) {
+  if (upstream_index_ < 0 || (chain_hooks_ & MiddlewareChains::request_body)) {
+    if (chain_hooks_ & MiddlewareChains::request_body) {
       uint32_t max = snap_->pipeline.info[chain_index()].request_body_max;
       if ((parser_.flags & F_CONTENT_LENGTH) && parser_.content_length > max) {
         reject(413, "request body too large");
@@ -246,7 +247,7 @@ void ClientConnection::forward() {
       }
     }
     // The body is collected first: for the handler, or for body hooks.
-    phase_ = upstream_index_ < 0 && !(body_hooks_ & MiddlewareChains::request_body)
+    phase_ = upstream_index_ < 0 && !(chain_hooks_ & MiddlewareChains::request_body)
                  ? Phase::handler : Phase::buffering;
     parse_paused_ = false;
     kick_ = true;
@@ -338,7 +339,9 @@ Request ClientConnection::request_view() const {
   req.body = body_buf_;
   req.client_ip = client_ip_view();
   req.route = route_ ? std::string_view(route_->name) : std::string_view();
-  req.params = fields_.params();
+  // The params sit at the far end of the header table: read them only when
+  // the route captured some.
+  if (has_params_) req.params = fields_.params();
   return req;
 }
 
@@ -981,7 +984,7 @@ bool ClientConnection::on_response_body(const char* data, size_t len) {
     return true;
   }
   bytes_out_ += len;
-  if (body_hooks_ & MiddlewareChains::response_chunk) run_chunk_hooks(false, {data, len}, false);
+  if (chain_hooks_ & MiddlewareChains::response_chunk) run_chunk_hooks(false, {data, len}, false);
   if (io_.down.full()) flush_down();
   add_payload(io_.down, data, len, down_chunked_);
   if (out_.pending() > kHighWater) {
@@ -996,7 +999,7 @@ void ClientConnection::on_response_complete() {
     held_complete_ = true;
     return;
   }
-  if (body_hooks_ & MiddlewareChains::response_chunk) run_chunk_hooks(false, {}, true);
+  if (chain_hooks_ & MiddlewareChains::response_chunk) run_chunk_hooks(false, {}, true);
   if (down_chunked_) {
     if (io_.down.full()) flush_down();
     io_.down.add(kLastChunk, sizeof kLastChunk - 1);

@@ -326,7 +326,8 @@ bool ClientConnection::run_response_hooks(uint16_t status, bool may_pause) {
   const auto& chain = route_chain(*snap_);
   size_t from = response_paused_ ? resp_hook_next_ : std::min<size_t>(hooks_ran_, chain.size());
   // Chains of request and log hooks only (auth, limits, logs) skip the view.
-  if (std::none_of(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(from),
+  if (!(chain_hooks_ & MiddlewareChains::response) ||
+      std::none_of(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(from),
                    [](const Middleware& m) { return static_cast<bool>(m.on_response); })) {
     response_paused_ = false;
     return true;

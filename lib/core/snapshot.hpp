@@ -59,10 +59,11 @@ struct RoutePlan {
 // then the route's own; for requests that match no route, the global ones.
 // Copies of one Middleware share its state (a rate limit's buckets).
 struct MiddlewareChains {
-  // Which body phases a chain has: the exchange pays for them only then.
-  enum BodyHooks : uint8_t { request_body = 1, request_chunk = 2, response_chunk = 4 };
+  // Which optional phases a chain has (body phases, response hooks): the
+  // exchange pays for them only then.
+  enum Hooks : uint8_t { request_body = 1, request_chunk = 2, response_chunk = 4, response = 8 };
   struct ChainInfo {
-    uint8_t body_hooks = 0;
+    uint8_t hooks = 0;
     uint32_t request_body_max = 0;  // the smallest bound of its on_request_body hooks
   };
   std::vector<std::vector<Middleware>> chains;  // one per route, then the no-route chain

@@ -25,13 +25,14 @@ MiddlewareChains::ChainInfo chain_info(const std::vector<Middleware>& chain) {
   MiddlewareChains::ChainInfo info;
   for (const Middleware& m : chain) {
     if (m.on_request_body) {
-      info.request_body_max = info.body_hooks & MiddlewareChains::request_body
+      info.request_body_max = info.hooks & MiddlewareChains::request_body
                                   ? std::min(info.request_body_max, m.request_body_max)
                                   : m.request_body_max;
-      info.body_hooks |= MiddlewareChains::request_body;
+      info.hooks |= MiddlewareChains::request_body;
     }
-    if (m.on_request_chunk) info.body_hooks |= MiddlewareChains::request_chunk;
-    if (m.on_response_chunk) info.body_hooks |= MiddlewareChains::response_chunk;
+    if (m.on_request_chunk) info.hooks |= MiddlewareChains::request_chunk;
+    if (m.on_response_chunk) info.hooks |= MiddlewareChains::response_chunk;
+    if (m.on_response) info.hooks |= MiddlewareChains::response;
   }
   return info;
 }

@@ -26,8 +26,8 @@ struct Spec {
 };
 
 // The buffer a thread writes to: each thread that logs gets its own index, so
-// each buffer has one producer. Threads beyond AccessLog::kMaxProducers drop
-// their lines (counted by the log).
+// each buffer has one producer. The log drops and counts the lines of threads
+// beyond AccessLog::kMaxProducers.
 uint32_t producer_index() {
   static std::atomic<uint32_t> next{0};
   thread_local uint32_t index = next.fetch_add(1, std::memory_order_relaxed);
@@ -125,8 +125,8 @@ MiddlewareResult make_access_log(std::string_view json) {
     if (line.size() < bound) line.resize(bound);
     char* end = observe::write_access_fields(line.data(), rec, spec->pseudonymiser.get());
     end = write_values_and_end(end, ctx);
-    uint32_t producer = producer_index();
-    if (producer < observe::AccessLog::kMaxProducers) spec->log->append(producer, std::string_view(line.data(), static_cast<size_t>(end - line.data())));
+    spec->log->append(producer_index(),
+                      std::string_view(line.data(), static_cast<size_t>(end - line.data())));
   };
   return res;
 }
