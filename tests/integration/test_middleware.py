@@ -265,6 +265,21 @@ class AuthTest(OriginCase):
             expired = self.hs256({"sub": "u1", "iss": "me", "exp": 1000}, secret)
             st, _, _ = call(gw, headers={"authorization": "Bearer " + expired})
             self.assertEqual(st, 401)
+            # The good token again comes from the cache of verified tokens;
+            # the same bytes with one changed, or with characters outside
+            # b64token, are not in it and are refused.
+            for _ in range(3):
+                st, _, body = call(gw, headers={"authorization": "Bearer  " + tok})
+                self.assertEqual(st, 200)
+                self.assertEqual(seen(body, "x-user-id"), ["u1"])
+            flipped = tok[:-1] + ("A" if tok[-1] != "A" else "B")
+            st, h, _ = call(gw, headers={"authorization": "Bearer " + flipped})
+            self.assertEqual(st, 401)
+            self.assertIn('error="invalid_token"', hdr(h, "www-authenticate"))
+            for odd in (tok + "!", tok[:10] + "*" + tok[10:], tok + " x"):
+                st, h, _ = call(gw, headers={"authorization": "Bearer " + odd})
+                self.assertEqual(st, 401, odd)
+                self.assertEqual(hdr(h, "www-authenticate"), 'Bearer realm="weir"')
 
 
 class IpFilterTest(OriginCase):

@@ -70,4 +70,24 @@ TEST_F(Fixture, RespondErrorIsTheGatewaysJsonShape) {
   EXPECT_EQ(edits.local.body, "{\"error\":\"bad \\\"key\\\"\",\"request_id\":\"rid\"}\n");
 }
 
+TEST(Params, CopiesCarryTheCapturedItems) {
+  weir::Params p;
+  p.items[0] = {"id", "42"};
+  p.items[1] = {"name", "x"};
+  p.size = 2;
+  weir::Params copy = p;
+  EXPECT_EQ(copy.size, 2u);
+  EXPECT_EQ(copy.get("id"), "42");
+  EXPECT_EQ(copy.get("name"), "x");
+  weir::Params assigned;
+  assigned.items[0] = {"stale", "1"};
+  assigned.size = 1;
+  weir::Params none;
+  assigned = none;
+  EXPECT_EQ(assigned.size, 0u);
+  EXPECT_EQ(assigned.get("stale"), "");
+  assigned = p;
+  EXPECT_EQ(assigned.get("name"), "x");
+}
+
 }  // namespace
