@@ -7,14 +7,18 @@
 
 namespace weir::http {
 
-inline constexpr std::array<bool, 256> kTchar = [] {
+// A byte table of the ASCII letters and digits plus `extra`: the shape of
+// the RFC character classes a header or a credential is checked against.
+constexpr std::array<bool, 256> alnum_and(std::string_view extra) {
   std::array<bool, 256> t{};
   for (int c = '0'; c <= '9'; ++c) t[c] = true;
   for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
   for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
-  for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+  for (char c : extra) t[static_cast<unsigned char>(c)] = true;
   return t;
-}();
+}
+
+inline constexpr std::array<bool, 256> kTchar = alnum_and("!#$%&'*+-.^_`|~");
 
 constexpr bool is_tchar(char c) noexcept { return kTchar[static_cast<unsigned char>(c)]; }
 

@@ -15,6 +15,7 @@
 #include "config/key_path.hpp"
 #include "config/object_reader.hpp"
 #include "http/local_response.hpp"
+#include "http/token.hpp"
 #include "middleware/builtin/builtins.hpp"
 #include "middleware/builtin/jwt/verifier.hpp"
 #include "middleware/options.hpp"
@@ -31,16 +32,9 @@ struct Spec {
   StringPairs forward;  // claim -> header (lower case)
 };
 
-// b64token characters (RFC 6750 section 2.1); a table, as every request's
-// token (a few hundred bytes) goes through it.
-constexpr std::array<bool, 256> kB64Token = [] {
-  std::array<bool, 256> t{};
-  for (int c = '0'; c <= '9'; ++c) t[c] = true;
-  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
-  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
-  for (char c : std::string_view("-._~+/=")) t[static_cast<unsigned char>(c)] = true;
-  return t;
-}();
+// b64token characters (RFC 6750 section 2.1), for tokens the cache does
+// not hold.
+constexpr std::array<bool, 256> kB64Token = http::alnum_and("-._~+/=");
 
 // The credentials of "Bearer <credentials>": the scheme in any case, then
 // one or more spaces; "" when there are none. Whether they form a b64token
