@@ -8,6 +8,22 @@ namespace weir {
 
 namespace {
 
+// The views a caller passes may point into the lists being edited (a value
+// copied from another edit or from value()); the lists move their strings
+// when they grow or erase, so the bytes are copied aside first. Per thread
+// and reused: nothing is allocated once warm, and no user code runs while
+// an Aside is in use.
+struct Aside {
+  std::string name, value;
+};
+
+const Aside& aside(std::string_view name, std::string_view value = {}) {
+  thread_local Aside a;
+  a.name.assign(name);
+  a.value.assign(value);
+  return a;
+}
+
 void erase_named(FieldList& v, std::string_view name) {
   if (v.may_hold(name)) v.erase_if([&](const auto& kv) { return iequals(kv.first, name); });
 }
@@ -20,34 +36,40 @@ bool id_char(char c) {
 }  // namespace
 
 void Context::set_request_header(std::string_view name, std::string_view value) {
-  erase_named(edits_->request_set, name);
-  erase_named(edits_->request_add, name);
-  edits_->request_set.emplace_back(name, value);
+  const Aside& a = aside(name, value);
+  erase_named(edits_->request_set, a.name);
+  erase_named(edits_->request_add, a.name);
+  edits_->request_set.emplace_back(a.name, a.value);
 }
 
 void Context::add_request_header(std::string_view name, std::string_view value) {
-  edits_->request_add.emplace_back(name, value);
+  const Aside& a = aside(name, value);
+  edits_->request_add.emplace_back(a.name, a.value);
 }
 
 void Context::remove_request_header(std::string_view name) {
-  erase_named(edits_->request_set, name);
-  erase_named(edits_->request_add, name);
-  edits_->request_remove.push_back(name);
+  const Aside& a = aside(name);
+  erase_named(edits_->request_set, a.name);
+  erase_named(edits_->request_add, a.name);
+  edits_->request_remove.push_back(a.name);
 }
 
 void Context::set_response_header(std::string_view name, std::string_view value) {
-  erase_named(edits_->response_set, name);
-  edits_->response_remove.push_back(name);
-  edits_->response_set.emplace_back(name, value);
+  const Aside& a = aside(name, value);
+  erase_named(edits_->response_set, a.name);
+  edits_->response_remove.push_back(a.name);
+  edits_->response_set.emplace_back(a.name, a.value);
 }
 
 void Context::add_response_header(std::string_view name, std::string_view value) {
-  edits_->response_set.emplace_back(name, value);
+  const Aside& a = aside(name, value);
+  edits_->response_set.emplace_back(a.name, a.value);
 }
 
 void Context::remove_response_header(std::string_view name) {
-  erase_named(edits_->response_set, name);
-  edits_->response_remove.push_back(name);
+  const Aside& a = aside(name);
+  erase_named(edits_->response_set, a.name);
+  edits_->response_remove.push_back(a.name);
 }
 
 void Context::respond(uint16_t status, std::string body,
@@ -147,7 +169,8 @@ bool Context::set_value(std::string_view key, std::string_view value) {
     }
   }
   if (edits_->values.size() >= kMaxValues) return false;
-  edits_->values.emplace_back(key, value);
+  const Aside& a = aside(key, value);
+  edits_->values.emplace_back(a.name, a.value);
   return true;
 }
 

@@ -70,6 +70,36 @@ TEST_F(Fixture, RespondErrorIsTheGatewaysJsonShape) {
   EXPECT_EQ(edits.local.body, "{\"error\":\"bad \\\"key\\\"\",\"request_id\":\"rid\"}\n");
 }
 
+TEST_F(Fixture, EditsMayCopyFromEachOther) {
+  // Views into the lists themselves, passed back while the lists grow and
+  // erase (their strings move): what is stored is what the view showed.
+  const std::string long_value(40, 'v');
+  ASSERT_TRUE(ctx.set_value("a", "short"));
+  ASSERT_TRUE(ctx.set_value("b", long_value));
+  for (int i = 0; i < 10; ++i) {
+    std::string key = "k" + std::to_string(i);
+    ASSERT_TRUE(ctx.set_value(key, ctx.value(i % 2 ? "a" : "b")));
+    EXPECT_EQ(ctx.value(key), i % 2 ? "short" : long_value);
+  }
+  ctx.set_response_header("x-1", "one");
+  ctx.set_response_header("x-2", "two-is-longer-than-fifteen");
+  for (int i = 0; i < 8; ++i)  // the source moves forward at each erase
+    ctx.set_response_header("x-1", edits.response_set[edits.response_set.size() - 1].second);
+  ASSERT_EQ(edits.response_set.size(), 2u);
+  EXPECT_EQ(edits.response_set[1].first, "x-1");
+  EXPECT_EQ(edits.response_set[1].second, "two-is-longer-than-fifteen");
+  ctx.add_request_header(ctx.value("a"), ctx.value("b"));
+  for (int i = 0; i < 10; ++i) ctx.add_request_header(edits.request_add[0].first, edits.request_add[0].second);
+  for (const auto& [name, value] : edits.request_add) {
+    EXPECT_EQ(name, "short");
+    EXPECT_EQ(value, long_value);
+  }
+  ctx.remove_request_header(edits.request_add[0].first);
+  EXPECT_TRUE(edits.request_add.empty());
+  ASSERT_EQ(edits.request_remove.size(), 1u);
+  EXPECT_EQ(edits.request_remove[0], "short");
+}
+
 TEST(Params, CopiesCarryTheCapturedItems) {
   weir::Params p;
   p.items[0] = {"id", "42"};
