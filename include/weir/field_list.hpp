@@ -30,6 +30,8 @@ class ReusedList {
     return items_.begin() + static_cast<std::ptrdiff_t>(size_);
   }
   size_t size() const noexcept { return size_; }
+  // The next entry needs new room: adding one moves the strings already in.
+  bool full() const noexcept { return size_ == items_.size(); }
   bool empty() const noexcept { return size_ == 0; }
   Item& operator[](size_t i) noexcept { return items_[i]; }
   const Item& operator[](size_t i) const noexcept { return items_[i]; }

@@ -9,23 +9,29 @@ namespace weir {
 namespace {
 
 // The views a caller passes may point into the lists being edited (a value
-// copied from another edit or from value()); the lists move their strings
-// when they grow or erase, so the bytes are copied aside first. Per thread
-// and reused: nothing is allocated once warm, and no user code runs while
-// an Aside is in use.
+// copied from another edit or from value()). A list moves its strings when
+// it grows or erases an entry, so in those (rare, once warm) cases the bytes
+// are first copied aside, into a per-thread pair reused by every call; no
+// user code runs while it is in use.
 struct Aside {
   std::string name, value;
 };
 
-const Aside& aside(std::string_view name, std::string_view value = {}) {
+void set_aside(std::string_view& name, std::string_view& value) {
   thread_local Aside a;
   a.name.assign(name);
   a.value.assign(value);
-  return a;
+  name = a.name;
+  value = a.value;
+}
+
+bool holds_named(const FieldList& v, std::string_view name) {
+  if (!v.may_hold(name)) return false;
+  return std::any_of(v.begin(), v.end(), [&](const auto& kv) { return iequals(kv.first, name); });
 }
 
 void erase_named(FieldList& v, std::string_view name) {
-  if (v.may_hold(name)) v.erase_if([&](const auto& kv) { return iequals(kv.first, name); });
+  v.erase_if([&](const auto& kv) { return iequals(kv.first, name); });
 }
 
 bool id_char(char c) {
@@ -36,40 +42,50 @@ bool id_char(char c) {
 }  // namespace
 
 void Context::set_request_header(std::string_view name, std::string_view value) {
-  const Aside& a = aside(name, value);
-  erase_named(edits_->request_set, a.name);
-  erase_named(edits_->request_add, a.name);
-  edits_->request_set.emplace_back(a.name, a.value);
+  Edits& e = *edits_;
+  const bool in_set = holds_named(e.request_set, name), in_add = holds_named(e.request_add, name);
+  if (in_set || in_add || e.request_set.full()) set_aside(name, value);
+  if (in_set) erase_named(e.request_set, name);
+  if (in_add) erase_named(e.request_add, name);
+  e.request_set.emplace_back(name, value);
 }
 
 void Context::add_request_header(std::string_view name, std::string_view value) {
-  const Aside& a = aside(name, value);
-  edits_->request_add.emplace_back(a.name, a.value);
+  if (edits_->request_add.full()) set_aside(name, value);
+  edits_->request_add.emplace_back(name, value);
 }
 
 void Context::remove_request_header(std::string_view name) {
-  const Aside& a = aside(name);
-  erase_named(edits_->request_set, a.name);
-  erase_named(edits_->request_add, a.name);
-  edits_->request_remove.push_back(a.name);
+  Edits& e = *edits_;
+  const bool in_set = holds_named(e.request_set, name), in_add = holds_named(e.request_add, name);
+  std::string_view none;
+  if (in_set || in_add || e.request_remove.full()) set_aside(name, none);
+  if (in_set) erase_named(e.request_set, name);
+  if (in_add) erase_named(e.request_add, name);
+  e.request_remove.push_back(name);
 }
 
 void Context::set_response_header(std::string_view name, std::string_view value) {
-  const Aside& a = aside(name, value);
-  erase_named(edits_->response_set, a.name);
-  edits_->response_remove.push_back(a.name);
-  edits_->response_set.emplace_back(a.name, a.value);
+  Edits& e = *edits_;
+  const bool held = holds_named(e.response_set, name);
+  if (held || e.response_set.full() || e.response_remove.full()) set_aside(name, value);
+  if (held) erase_named(e.response_set, name);
+  e.response_remove.push_back(name);
+  e.response_set.emplace_back(name, value);
 }
 
 void Context::add_response_header(std::string_view name, std::string_view value) {
-  const Aside& a = aside(name, value);
-  edits_->response_set.emplace_back(a.name, a.value);
+  if (edits_->response_set.full()) set_aside(name, value);
+  edits_->response_set.emplace_back(name, value);
 }
 
 void Context::remove_response_header(std::string_view name) {
-  const Aside& a = aside(name);
-  erase_named(edits_->response_set, a.name);
-  edits_->response_remove.push_back(a.name);
+  Edits& e = *edits_;
+  const bool held = holds_named(e.response_set, name);
+  std::string_view none;
+  if (held || e.response_remove.full()) set_aside(name, none);
+  if (held) erase_named(e.response_set, name);
+  e.response_remove.push_back(name);
 }
 
 void Context::respond(uint16_t status, std::string body,
@@ -169,8 +185,8 @@ bool Context::set_value(std::string_view key, std::string_view value) {
     }
   }
   if (edits_->values.size() >= kMaxValues) return false;
-  const Aside& a = aside(key, value);
-  edits_->values.emplace_back(a.name, a.value);
+  if (edits_->values.full()) set_aside(key, value);
+  edits_->values.emplace_back(key, value);
   return true;
 }
 
