@@ -1,5 +1,7 @@
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <initializer_list>
 
 #include "http/local_response.hpp"
 #include "weir/middleware.hpp"
@@ -30,8 +32,19 @@ bool holds_named(const FieldList& v, std::string_view name) {
   return std::any_of(v.begin(), v.end(), [&](const auto& kv) { return iequals(kv.first, name); });
 }
 
-void erase_named(FieldList& v, std::string_view name) {
-  v.erase_if([&](const auto& kv) { return iequals(kv.first, name); });
+// Drops the entries named `name` from the lists `from` (one or two), for
+// set and remove. First copies name and value aside when that erasing, or
+// adding one entry to each of `grows`, will move strings.
+template <typename... Grows>
+void drop_named(std::initializer_list<FieldList*> from, std::string_view& name,
+                std::string_view& value, const Grows&... grows) {
+  std::array<bool, 2> held{};
+  size_t i = 0;
+  for (FieldList* l : from) held[i++] = holds_named(*l, name);
+  if (held[0] || held[1] || (grows.full() || ...)) set_aside(name, value);
+  i = 0;
+  for (FieldList* l : from)
+    if (held[i++]) l->erase_if([&](const auto& kv) { return iequals(kv.first, name); });
 }
 
 bool id_char(char c) {
@@ -43,10 +56,7 @@ bool id_char(char c) {
 
 void Context::set_request_header(std::string_view name, std::string_view value) {
   Edits& e = *edits_;
-  const bool in_set = holds_named(e.request_set, name), in_add = holds_named(e.request_add, name);
-  if (in_set || in_add || e.request_set.full()) set_aside(name, value);
-  if (in_set) erase_named(e.request_set, name);
-  if (in_add) erase_named(e.request_add, name);
+  drop_named({&e.request_set, &e.request_add}, name, value, e.request_set);
   e.request_set.emplace_back(name, value);
 }
 
@@ -57,19 +67,14 @@ void Context::add_request_header(std::string_view name, std::string_view value) 
 
 void Context::remove_request_header(std::string_view name) {
   Edits& e = *edits_;
-  const bool in_set = holds_named(e.request_set, name), in_add = holds_named(e.request_add, name);
   std::string_view none;
-  if (in_set || in_add || e.request_remove.full()) set_aside(name, none);
-  if (in_set) erase_named(e.request_set, name);
-  if (in_add) erase_named(e.request_add, name);
+  drop_named({&e.request_set, &e.request_add}, name, none, e.request_remove);
   e.request_remove.push_back(name);
 }
 
 void Context::set_response_header(std::string_view name, std::string_view value) {
   Edits& e = *edits_;
-  const bool held = holds_named(e.response_set, name);
-  if (held || e.response_set.full() || e.response_remove.full()) set_aside(name, value);
-  if (held) erase_named(e.response_set, name);
+  drop_named({&e.response_set}, name, value, e.response_set, e.response_remove);
   e.response_remove.push_back(name);
   e.response_set.emplace_back(name, value);
 }
@@ -81,10 +86,8 @@ void Context::add_response_header(std::string_view name, std::string_view value)
 
 void Context::remove_response_header(std::string_view name) {
   Edits& e = *edits_;
-  const bool held = holds_named(e.response_set, name);
   std::string_view none;
-  if (held || e.response_remove.full()) set_aside(name, none);
-  if (held) erase_named(e.response_set, name);
+  drop_named({&e.response_set}, name, none, e.response_remove);
   e.response_remove.push_back(name);
 }
 
