@@ -2,8 +2,8 @@
 // Each worker appends to its own bounded chain of blocks (no lock, no system
 // call; observe/line_blocks.hpp); a writer thread drains them every flush
 // interval with write(2). When a worker's bound is reached the line is
-// dropped and counted rather than blocking the worker. reopen() (SIGUSR1 in weir-gateway) makes the writer reopen the
-// file, for log rotation.
+// dropped and counted rather than blocking the worker. reopen() (SIGUSR1 in
+// weir-gateway) makes the writer reopen the file, for log rotation.
 #pragma once
 
 #include <array>
