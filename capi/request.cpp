@@ -95,9 +95,10 @@ weir_status can_take_over(const weir_request_t* req) {
   return e.responded || e.paused ? WEIR_ESTATE : WEIR_OK;
 }
 
-weir_status found(std::string_view v, bool present, weir_str* out) {
-  *out = view(present ? v : std::string_view{});
-  return present ? WEIR_OK : WEIR_ENOTFOUND;
+// A lookup that found `v` (possibly empty: present, unlike not found).
+weir_status found(std::string_view v, weir_str* out) {
+  *out = view(v);
+  return WEIR_OK;
 }
 
 }  // namespace
@@ -147,7 +148,7 @@ weir_status weir_request_header(const weir_request_t* req, const char* name, wei
   if (!req || !name) return WEIR_EINVAL;
   std::string_view n(name);
   for (const weir::Header& h : req->ctx->request().headers)
-    if (weir::iequals(h.name, n)) return found(h.value, true, out);
+    if (weir::iequals(h.name, n)) return found(h.value, out);
   return WEIR_ENOTFOUND;
 }
 
@@ -173,7 +174,7 @@ weir_status weir_request_param(const weir_request_t* req, const char* name, weir
   if (!req || !name) return WEIR_EINVAL;
   const weir::Params& p = req->ctx->request().params;
   for (uint8_t i = 0; i < p.size; ++i)
-    if (p.items[i].name == name) return found(p.items[i].value, true, out);
+    if (p.items[i].name == name) return found(p.items[i].value, out);
   return WEIR_ENOTFOUND;
 }
 
@@ -183,7 +184,7 @@ weir_status weir_request_value(const weir_request_t* req, const char* key, weir_
   if (!req || !key) return WEIR_EINVAL;
   // The values themselves, not Context::value(): an empty value is still set.
   for (const auto& kv : req->ctx->edits()->values)
-    if (kv.first == key) return found(kv.second, true, out);
+    if (kv.first == key) return found(kv.second, out);
   return WEIR_ENOTFOUND;
 }
 

@@ -156,9 +156,7 @@ bool ClientConnection::pause_exchange_for(uint32_t ms, std::function<void(Contex
 }
 
 int32_t ClientConnection::find_upstream(std::string_view name) const {
-  for (size_t i = 0; i < snap_->upstreams.size(); ++i)
-    if (snap_->upstreams[i].name == name) return static_cast<int32_t>(i);
-  return -1;
+  return upstream_index(*snap_, name);
 }
 
 void ClientConnection::drop_pause() noexcept {

@@ -143,10 +143,9 @@ Status Gateway::upstream_state(const std::string& name, UpstreamState* out) cons
     Status st = core::build_snapshot(impl_->parts, snap);
     if (!st) return st;
   }
-  const core::UpstreamSpec* spec = nullptr;
-  for (const core::UpstreamSpec& u : snap->upstreams)
-    if (u.name == name) spec = &u;
-  if (!spec) return {Status::invalid, "upstream_state: unknown upstream \"" + name + "\""};
+  int32_t index = core::upstream_index(*snap, name);
+  if (index < 0) return {Status::invalid, "upstream_state: unknown upstream \"" + name + "\""};
+  const core::UpstreamSpec* spec = &snap->upstreams[static_cast<size_t>(index)];
   UpstreamState st;
   st.name = name;
   std::vector<uint32_t> active(spec->addresses.size(), 0);

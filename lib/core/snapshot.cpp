@@ -160,6 +160,12 @@ Status build_upstreams(const SnapshotParts& parts, Snapshot& snap, const Snapsho
 
 }  // namespace
 
+int32_t upstream_index(const Snapshot& snap, std::string_view name) noexcept {
+  for (size_t i = 0; i < snap.upstreams.size(); ++i)
+    if (snap.upstreams[i].name == name) return static_cast<int32_t>(i);
+  return -1;
+}
+
 Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot>& out,
                       const Snapshot* previous, const upstream::ResolvedNames* names) {
   auto snap = std::make_shared<Snapshot>();

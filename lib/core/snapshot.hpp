@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "observe/gateway_metrics.hpp"
@@ -120,6 +121,9 @@ Status build_snapshot(const SnapshotParts& parts, std::shared_ptr<const Snapshot
 // changed name answer changes endpoints and nothing else.
 Status rebuild_endpoints(const SnapshotParts& parts, const Snapshot& current,
                          const upstream::ResolvedNames& names, std::shared_ptr<const Snapshot>& out);
+
+// The index of upstream `name` in snap.upstreams, or -1.
+int32_t upstream_index(const Snapshot& snap, std::string_view name) noexcept;
 
 // Registers the snapshot's routes and upstreams with the gateway's metrics
 // (snapshot_metrics.cpp).
