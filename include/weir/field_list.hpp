@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "weir/http.hpp"
+
 namespace weir {
 
 template <typename Item>
@@ -45,6 +47,14 @@ class ReusedList {
   // False when no entry has a name (or key) of `name`'s length: a check on
   // every header of a message that mostly spares comparing with each entry.
   bool may_hold(std::string_view name) const noexcept { return (lengths_ & bit(name)) != 0; }
+
+  // An entry is named `name`, ignoring ASCII case (header names).
+  bool holds_name(std::string_view name) const noexcept {
+    if (!may_hold(name)) return false;
+    for (size_t i = 0; i < size_; ++i)
+      if (iequals(name_of(items_[i]), name)) return true;
+    return false;
+  }
 
   // Drops the entries `pred` holds for, keeping the others' order.
   template <typename Pred>

@@ -347,13 +347,7 @@ Request ClientConnection::request_view() const {
 
 bool ClientConnection::edited_away(std::string_view name) const {
   if (!edits_) return false;
-  if (edits_->request_remove.may_hold(name))
-    for (const auto& r : edits_->request_remove)
-      if (iequals(r, name)) return true;
-  if (edits_->request_set.may_hold(name))
-    for (const auto& kv : edits_->request_set)
-      if (iequals(kv.first, name)) return true;
-  return false;
+  return edits_->request_remove.holds_name(name) || edits_->request_set.holds_name(name);
 }
 
 void ClientConnection::append_forwarded_path(const RoutePlan& plan) {

@@ -262,10 +262,7 @@ void ClientConnection::continue_after_pause(std::function<void(Context&)>* then)
 }
 
 bool ClientConnection::response_removed(std::string_view name) const {
-  if (!edits_->response_remove.may_hold(name)) return false;
-  for (const auto& r : edits_->response_remove)
-    if (iequals(r, name)) return true;
-  return false;
+  return edits_->response_remove.holds_name(name);
 }
 
 void ClientConnection::run_log_hooks(bool aborted) {

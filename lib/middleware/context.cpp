@@ -27,11 +27,6 @@ void set_aside(std::string_view& name, std::string_view& value) {
   value = a.value;
 }
 
-bool holds_named(const FieldList& v, std::string_view name) {
-  if (!v.may_hold(name)) return false;
-  return std::any_of(v.begin(), v.end(), [&](const auto& kv) { return iequals(kv.first, name); });
-}
-
 // Drops the entries named `name` from the lists `from` (one or two), for
 // set and remove. First copies name and value aside when that erasing, or
 // adding one entry to each of `grows`, will move strings.
@@ -40,7 +35,7 @@ void drop_named(std::initializer_list<FieldList*> from, std::string_view& name,
                 std::string_view& value, const Grows&... grows) {
   std::array<bool, 2> held{};
   size_t i = 0;
-  for (FieldList* l : from) held[i++] = holds_named(*l, name);
+  for (FieldList* l : from) held[i++] = l->holds_name(name);
   if (held[0] || held[1] || (grows.full() || ...)) set_aside(name, value);
   i = 0;
   for (FieldList* l : from)

@@ -41,6 +41,9 @@ TEST(FieldList, EraseIfKeepsOrderAndTheMask) {
   EXPECT_TRUE(l.may_hold("x"));
   EXPECT_TRUE(l.may_hold("yy"));
   EXPECT_FALSE(l.may_hold("dddd"));
+  EXPECT_TRUE(l.holds_name("BB"));  // header names: ASCII case ignored
+  EXPECT_FALSE(l.holds_name("b"));
+  EXPECT_FALSE(l.holds_name("cc"));
   l.erase_if([](const auto& kv) { return kv.first == "a"; });
   ASSERT_EQ(l.size(), 2u);
   EXPECT_EQ(l[0].second, "2");
