@@ -68,7 +68,7 @@ bool ClientConnection::accept(Worker& w, uv_stream_t* server) {
     }
     c->client_ip_len_ = static_cast<uint8_t>(strnlen(c->client_ip_, sizeof c->client_ip_));
   }
-  c->out_.init(reinterpret_cast<uv_stream_t*>(&c->tcp_), c, &ClientConnection::on_drain);
+  c->out_.init(reinterpret_cast<uv_stream_t*>(&c->tcp_), c, &ClientConnection::on_drain, &w.io.batch);
   llhttp_init(&c->parser_, HTTP_REQUEST, &settings());
   c->parser_.data = c;
   w.add_connection(c);
@@ -547,7 +547,7 @@ void ClientConnection::close_after_flush() noexcept {
   reading_ = false;
   // The shutdown waits for queued writes, then the connection closes.
   shutdown_req_.data = this;
-  if (uv_shutdown(&shutdown_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &on_shutdown) != 0)
+  if (out_.flush() < 0 || uv_shutdown(&shutdown_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &on_shutdown) != 0)
     close();
 }
 
@@ -576,6 +576,7 @@ void ClientConnection::close() noexcept {
   release_endpoint();
   timer_.stop();
   timer_.handle()->data = this;
+  out_.flush();  // what was sent before the close goes out, as far as the kernel takes it
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &on_closed);
   uv_close(timer_.handle(), &on_closed);
 }

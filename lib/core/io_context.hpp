@@ -6,6 +6,7 @@
 
 #include "core/buffer_pool.hpp"
 #include "core/edits_pool.hpp"
+#include "core/write_batch.hpp"
 #include "http/head_fields.hpp"
 
 namespace weir::core {
@@ -35,6 +36,7 @@ struct IoContext {
   BufferPool heads{4096};                         // built message heads
   BufferPool fields{http::HeadFields::kBlockSize};  // header tables
   EditsPool edits;                                 // middleware edits
+  WriteBatch batch;  // small writes, sent when the iteration's callbacks are done
 };
 
 // Output above this many queued bytes stops reading the other side.

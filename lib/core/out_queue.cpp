@@ -18,7 +18,37 @@ int OutQueue::send(const uv_buf_t* bufs, unsigned n) {
   size_t total = 0;
   for (unsigned i = 0; i < n; ++i) total += bufs[i].len;
   if (total == 0) return 0;
+  if (batch_ && pending_ == 0 && batch_->defer(*this, bufs, n, total)) return 0;
+  if (head_ != WriteBatch::kNone) {
+    if (int r = flush(); r < 0) return r;
+  }
+  return write_now(bufs, n, total);
+}
 
+int OutQueue::flush() {
+  if (head_ == WriteBatch::kNone) return 0;
+  constexpr unsigned kIov = 16;
+  uv_buf_t iov[kIov];
+  unsigned k = 0;
+  size_t total = 0;
+  int r = 0;
+  for (uint32_t s = head_; s != WriteBatch::kNone; s = batch_->next(s)) {
+    iov[k] = batch_->bytes(s);
+    total += iov[k++].len;
+    if (k == kIov || batch_->next(s) == WriteBatch::kNone) {
+      r = write_now(iov, k, total);
+      if (r < 0) break;
+      k = 0;
+      total = 0;
+    }
+  }
+  head_ = tail_ = WriteBatch::kNone;
+  deferred_ = 0;
+  batch_->drop(*this);
+  return r;
+}
+
+int OutQueue::write_now(const uv_buf_t* bufs, unsigned n, size_t total) {
   size_t written = 0;
   if (pending_ == 0) {
     int r = uv_try_write(stream_, bufs, n);

@@ -89,7 +89,8 @@ int Worker::init(uv_loop_t* loop, const std::vector<int>& listen_fds, bool liste
   sweep_timer_.data = this;
   uv_timer_start(&sweep_timer_, &on_sweep, kSweepMs, kSweepMs);
   uv_unref(reinterpret_cast<uv_handle_t*>(&sweep_timer_));
-  open_handles_ = 3;
+  io.batch.start(loop);
+  open_handles_ = 4;
   for (int fd : listen_fds) {
     auto* t = new uv_tcp_t;
     uv_tcp_init(loop, t);
@@ -258,6 +259,12 @@ void Worker::close_handles() {
   uv_close(reinterpret_cast<uv_handle_t*>(&sweep_timer_), done);
   mailbox_->close();
   uv_close(reinterpret_cast<uv_handle_t*>(&async_), done);
+  io.batch.close(
+      [](void* arg) {
+        auto* w = static_cast<Worker*>(arg);
+        if (--w->open_handles_ == 0) w->closed_ = true;
+      },
+      this);
 }
 
 }  // namespace weir::core

@@ -51,7 +51,7 @@ UpstreamConnection* UpstreamConnection::connect(core::IoContext& io,
   c->timer_.init(io.loop, c, &UpstreamConnection::on_timer);
   c->tcp_.data = c;
   c->open_handles_ = 2;
-  c->out_.init(c->stream(), c, &UpstreamConnection::on_drain);
+  c->out_.init(c->stream(), c, &UpstreamConnection::on_drain, &io.batch);
   c->pool_->open_count++;
   uv_tcp_nodelay(&c->tcp_, 1);
   c->connect_req_.data = c;
@@ -350,6 +350,7 @@ void UpstreamConnection::close() noexcept {
   pool_->pending.wake_head();
   timer_.stop();
   timer_.handle()->data = this;
+  out_.flush();
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), &on_closed);
   uv_close(timer_.handle(), &on_closed);
 }
