@@ -34,6 +34,7 @@ struct Exchange {
     req.path = "/api/users/42";
     req.query = "x=1";
     req.host = "api.example.com";
+    req.user_agent = "bench/1.0";
     req.headers = headers;
     req.client_ip = "127.0.0.1";
     req.route = "users";

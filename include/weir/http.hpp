@@ -60,6 +60,7 @@ struct Request {
   std::string_view path;         // normalised path, no query
   std::string_view query;        // after '?', without it
   std::string_view host;         // Host header, as received
+  std::string_view user_agent;   // the first User-Agent header, as received
   uint8_t version_minor = 1;     // HTTP/1.x
   std::span<const Header> headers;
   std::string_view body;         // handlers: the whole body (bounded by limits)

@@ -291,6 +291,8 @@ void ClientConnection::start_message() noexcept {
   breaker_recorded_ = false;
   host_index_ = UINT32_MAX;
   host_ = {};
+  user_agent_index_ = UINT32_MAX;
+  user_agent_ = {};
   has_params_ = false;
   body_bytes_ = 0;
   status_ = 0;
@@ -377,6 +379,8 @@ int ClientConnection::cb_header_value_complete(llhttp_t* p) {
       return -1;
     }
     c->host_index_ = i;
+  } else if (c->fields_.kind(i) == http::HeaderKind::user_agent && c->user_agent_index_ == UINT32_MAX) {
+    c->user_agent_index_ = i;
   }
   return 0;
 }
@@ -384,9 +388,12 @@ int ClientConnection::cb_header_value_complete(llhttp_t* p) {
 int ClientConnection::cb_headers_complete(llhttp_t* p) {
   auto* c = self_of(p);
   c->fields_.finish(c->rbuf_.data);
-  // Kept by value: every phase's request view reads it, and the header
-  // table is out of cache by the time the response comes.
+  // Kept by value: every phase's request view reads them, and the header
+  // table is out of cache (and its page out of the TLB) by the time the
+  // response comes and the access log wants the user agent.
   if (c->host_index_ != UINT32_MAX) c->host_ = c->fields_.at(c->host_index_).value;
+  if (c->user_agent_index_ != UINT32_MAX)
+    c->user_agent_ = c->fields_.at(c->user_agent_index_).value;
   if (!c->validate_head()) return -1;
   c->phase_ = Phase::dispatch;
   c->parse_paused_ = true;

@@ -249,6 +249,8 @@ class ClientConnection final : public upstream::UpstreamSink,
   uint32_t query_off_ = 0, query_len_ = 0;
   uint32_t host_index_ = UINT32_MAX;
   std::string_view host_;  // the Host header's value, set with the head; empty without one
+  uint32_t user_agent_index_ = UINT32_MAX;
+  std::string_view user_agent_;  // the first User-Agent header's value, likewise
   bool has_params_ = false;  // the matched route captured params
   uint64_t body_bytes_ = 0;
   uint64_t request_seq_ = 0;

@@ -334,6 +334,7 @@ Request ClientConnection::request_view() const {
   req.path = std::string_view(up_head_.data(), path_len_);
   req.query = std::string_view(rbuf_.data + query_off_, query_len_);
   req.host = host_;
+  req.user_agent = user_agent_;
   req.version_minor = parser_.http_minor;
   req.headers = fields_.headers();
   req.body = body_buf_;
@@ -427,6 +428,7 @@ void ClientConnection::build_request_head(const RoutePlan& plan) {
     const Header& h = fields_.at(i);
     switch (fields_.kind(i)) {
       case http::HeaderKind::other:
+      case http::HeaderKind::user_agent:
         if (has_connection && named_by_connection(fields_, h.name)) continue;
         if (edits_ && edited_away(h.name)) continue;
         put_field(b, h.name, h.value);
@@ -913,6 +915,7 @@ void ClientConnection::emit_response_head(const upstream::ResponseHead& h) {
     const Header& hd = f.at(i);
     switch (f.kind(i)) {
       case http::HeaderKind::other:
+      case http::HeaderKind::user_agent:
       case http::HeaderKind::x_forwarded_for:
       case http::HeaderKind::x_forwarded_proto:
       case http::HeaderKind::x_forwarded_host:

@@ -25,6 +25,7 @@ HeaderKind classify_header(std::string_view n) noexcept {
     case 10:
       if (iequals(n, "connection")) return HeaderKind::connection;
       if (iequals(n, "keep-alive")) return HeaderKind::keep_alive;
+      if (iequals(n, "user-agent")) return HeaderKind::user_agent;
       break;
     case 14:
       if (iequals(n, "content-length")) return HeaderKind::content_length;

@@ -23,6 +23,7 @@ enum class HeaderKind : uint8_t {
   x_forwarded_proto,
   x_forwarded_host,
   via,
+  user_agent,
 };
 
 HeaderKind classify_header(std::string_view name) noexcept;

@@ -424,6 +424,13 @@ class AccessLogTest(OriginCase):
             with Gateway(cfg) as gw:
                 call(gw, path="/echo/x", headers={"x-request-id": "one", "user-agent": "ua/1"})
                 call(gw, path="/nowhere", headers={"x-request-id": "two"})
+                # Two User-Agent lines: the first is the one logged.
+                import socket
+                with socket.create_connection(("127.0.0.1", gw.port)) as s:
+                    s.sendall(b"GET /echo/ua HTTP/1.1\r\nHost: x\r\nX-Request-Id: six\r\n"
+                              b"User-Agent: first/1\r\nUser-Agent: second/2\r\nConnection: close\r\n\r\n")
+                    while s.recv(65536):
+                        pass
                 call(gw, path="/locked", headers={"x-request-id": "three"})
                 call(gw, path="/locked", headers={"x-request-id": "four", "x-api-key": "k" * 16})
                 call(gw, path="/quiet")
@@ -432,11 +439,13 @@ class AccessLogTest(OriginCase):
                 s = socket.create_connection(("127.0.0.1", gw.port))
                 s.sendall(b"GET /echo/slow HTTP/1.1\r\nHost: x\r\nX-Request-Id: five\r\n\r\n")
                 s.close()
-                lines = self.read_lines(log, 5)
+                lines = self.read_lines(log, 6)
             by_id = {l.get("request_id"): l for l in lines}
             self.assertEqual(by_id["one"]["status"], 200)
             self.assertEqual(by_id["one"]["route"], "open")
             self.assertEqual(by_id["one"]["user_agent"], "ua/1")
+            self.assertEqual(by_id["six"]["user_agent"], "first/1")
+            self.assertNotIn("user_agent", by_id["three"])  # http.client sends none
             self.assertTrue(by_id["one"]["upstream"].startswith("127.0.0.1:"))
             self.assertGreater(by_id["one"]["bytes_out"], 0)
             self.assertEqual(by_id["one"]["client"], "127.0.0.1")

@@ -100,6 +100,15 @@ class ProxyBasicTest(unittest.TestCase):
         self.assertEqual(values(h, "x-forwarded-host"), ["example.test:8080"], h)
         self.assertEqual(values(h, "host"), ["example.test:8080"], h)
 
+    def test_user_agent_forwarded_as_received(self):
+        # The gateway notes the first User-Agent for the access log; every
+        # one still goes upstream, in order, with its case.
+        resp = exchange(self.gw.port, b"GET /echo/ua HTTP/1.1\r\nHost: a.test\r\n"
+                                      b"User-Agent: first/1\r\nuser-agent: second/2\r\n\r\n")
+        self.assertEqual(resp.status, 200)
+        got = [(k, v) for k, v in resp.json()["headers"] if k.lower() == "user-agent"]
+        self.assertEqual(got, [("User-Agent", "first/1"), ("user-agent", "second/2")])
+
     def test_forwarded_for_set_when_absent(self):
         resp = exchange(self.gw.port, b"GET /echo/fwd HTTP/1.1\r\nHost: a.test\r\n"
                                       b"X-Forwarded-Proto: https\r\nX-Forwarded-Host: evil.test\r\n\r\n")

@@ -107,7 +107,7 @@ MiddlewareResult make_access_log(std::string_view json) {
     rec.route = req.route;
     rec.request_id = ctx.request_id();
     rec.client = ctx.client_ip();
-    rec.user_agent = req.header("user-agent");
+    rec.user_agent = req.user_agent;
     rec.upstream = info->upstream;
     rec.reason = info->aborted ? std::string_view("aborted") : info->reason;
     rec.retries = info->retries;

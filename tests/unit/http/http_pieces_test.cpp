@@ -17,6 +17,7 @@ TEST(HeaderKind, ClassifiesCaseInsensitively) {
   EXPECT_EQ(classify_header("Content-Length"), HeaderKind::content_length);
   EXPECT_EQ(classify_header("TRANSFER-ENCODING"), HeaderKind::transfer_encoding);
   EXPECT_EQ(classify_header("host"), HeaderKind::host);
+  EXPECT_EQ(classify_header("User-Agent"), HeaderKind::user_agent);
   EXPECT_EQ(classify_header("Proxy-Connection"), HeaderKind::proxy_connection);
   EXPECT_EQ(classify_header("X-Forwarded-For"), HeaderKind::x_forwarded_for);
   EXPECT_EQ(classify_header("x-forwarded-fox"), HeaderKind::other);
