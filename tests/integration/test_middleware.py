@@ -391,6 +391,17 @@ class RateLimitTest(OriginCase):
             self.assertEqual(call(gw)[0], 200)
             self.assertEqual(call(gw)[0], 429)  # the ip limit: 5 passed
 
+    def test_the_tighter_limit_is_told_whatever_the_order(self):
+        tight = {"type": "rate_limit", "key": "ip", "rate_per_s": 0.1, "burst": 1}
+        loose = {"type": "rate_limit", "key": "ip", "rate_per_s": 0.1, "burst": 5}
+        for order in ([tight, loose], [loose, tight]):
+            with gateway_for(self.origin, route={"middleware": order}) as gw:
+                st, h, _ = call(gw)
+                self.assertEqual(st, 200)
+                self.assertEqual(hdr(h, "ratelimit-limit"), "1", order)
+                self.assertEqual(hdr(h, "ratelimit-remaining"), "0", order)
+                self.assertEqual(len(hdrs(h, "ratelimit-remaining")), 1)
+
     def test_consumer_key(self):
         mw = [{"type": "api_key", "keys": [{"key": "a" * 16, "consumer": "a"}, {"key": "b" * 16, "consumer": "b"}]},
               {"type": "rate_limit", "key": "consumer", "rate_per_s": 0.1, "burst": 1}]

@@ -35,8 +35,7 @@ uint32_t producer_index() {
 }
 
 bool logged_value(std::string_view key) {
-  if (key.starts_with("ratelimit.")) return false;  // bookkeeping, not a fact
-  return key != "trace_id" && key != "span_id";     // fields of their own
+  return key != "trace_id" && key != "span_id";  // fields of their own
 }
 
 size_t values_bound(const Context& ctx) {

@@ -35,19 +35,19 @@ std::string_view claim_of(const void* user, std::string_view name) {
 }
 
 // Keeps the headers of the limit with the fewest requests left: the one a
-// client meets first.
-// Short enough for std::string's inline buffer: setting it allocates nothing.
-constexpr std::string_view kLeftKey = "ratelimit.left";
+// client meets first. An earlier entry's count is in the RateLimit-Remaining
+// it set on this exchange's response.
+constexpr std::string_view kRemaining = "ratelimit-remaining";
 
-bool tightest_so_far(Context& ctx, uint32_t remaining) {
-  std::string_view prev = ctx.value(kLeftKey);
-  uint32_t p = 0;
-  if (!prev.empty() && std::from_chars(prev.data(), prev.data() + prev.size(), p).ec == std::errc() &&
-      p < remaining)
-    return false;
-  std::array<char, 16> buf{};
-  auto end = std::to_chars(buf.data(), buf.data() + buf.size(), remaining).ptr;
-  ctx.set_value(kLeftKey, std::string_view(buf.data(), static_cast<size_t>(end - buf.data())));
+bool tightest_so_far(const Context& ctx, uint32_t remaining) {
+  const FieldList& set = ctx.edits()->response_set;
+  if (!set.may_hold(kRemaining)) return true;
+  for (const auto& [name, value] : set) {
+    if (name != kRemaining) continue;
+    uint32_t p = 0;
+    auto r = std::from_chars(value.data(), value.data() + value.size(), p);
+    return r.ec != std::errc() || p >= remaining;
+  }
   return true;
 }
 
@@ -103,7 +103,10 @@ MiddlewareResult make_rate_limit(std::string_view json) {
     std::array<char, ratelimit::kMaxKeyBytes> buf;
     ratelimit::BuiltKey k = ratelimit::build_key(spec->key, src, buf);
     if (k.status != ratelimit::KeyStatus::ok) return;
-    ratelimit::Decision d = spec->limiter->check(k.bytes, uv_hrtime());
+    // The exchange's start stands for now: close enough for a limit, and a
+    // clock read less per request.
+    uint64_t now = ctx.edits()->start_ns ? ctx.edits()->start_ns : uv_hrtime();
+    ratelimit::Decision d = spec->limiter->check(k.bytes, now);
     if (d.untracked) return;
     ratelimit::RateLimitHeaders h(d);
     if (!d.allowed) {
@@ -120,7 +123,7 @@ MiddlewareResult make_rate_limit(std::string_view json) {
     }
     if (!tightest_so_far(ctx, d.remaining)) return;
     ctx.set_response_header("ratelimit-limit", h.limit());
-    ctx.set_response_header("ratelimit-remaining", h.remaining());
+    ctx.set_response_header(kRemaining, h.remaining());
     ctx.set_response_header("ratelimit-reset", h.reset());
   };
   return res;
