@@ -176,6 +176,7 @@ class WEIR_API Context {
     bool in_body_phase = false;
     std::shared_ptr<const void> claims;  // a verified JWT's claims (jwt middleware)
     Host* host = nullptr;
+    uint64_t start_ns = 0;  // when the exchange began (uv_hrtime()); 0 outside a gateway
     int32_t upstream = -1;  // set_upstream(): an index into the snapshot's upstreams
     bool paused = false;    // the running hook paused the exchange
     bool responded = false;

@@ -43,6 +43,7 @@ class EditsPool {
     if (e->body.capacity() > kKeepBytes) std::string().swap(e->body);
     e->claims.reset();
     e->host = nullptr;
+    e->start_ns = 0;
     e->upstream = -1;
     e->body_set = e->in_body_phase = e->paused = e->responded = e->request_id_changed = false;
     e->request_id_len = e->client_ip_len = 0;

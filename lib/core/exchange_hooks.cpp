@@ -40,6 +40,7 @@ bool ClientConnection::run_request_hooks(size_t from) {
     io_.edits.give(edits_);  // an earlier exchange's, if it never ended
     edits_ = io_.edits.take();
     edits_->host = this;
+    edits_->start_ns = start_ns_;
     std::string_view id = request_id();
     std::memcpy(edits_->request_id, id.data(), id.size());
     edits_->request_id_len = static_cast<uint8_t>(id.size());
