@@ -1,7 +1,7 @@
 // Writing to a stream. With a WriteBatch, small writes are copied into the
-// batch and go out when the loop iteration's callbacks are done; otherwise,
-// and for large writes, the bytes go out at once with uv_try_write (one
-// writev). Only what the kernel did not take is copied into a queued
+// batch and go out with the batch's next burst (core/write_batch.hpp);
+// otherwise, and for large writes, the bytes go out at once with
+// uv_try_write (one writev). Only what the kernel did not take is copied into a queued
 // uv_write. The caller reads pending() to apply backpressure (stop reading
 // the other side above a high-water mark).
 #pragma once

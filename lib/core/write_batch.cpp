@@ -9,7 +9,7 @@ namespace weir::core {
 WriteBatch::WriteBatch() = default;
 WriteBatch::~WriteBatch() = default;
 
-int WriteBatch::start(uv_loop_t* loop) {
+void WriteBatch::start(uv_loop_t* loop) {
   arena_ = std::make_unique<char[]>(kArenaBytes);
   segs_ = std::make_unique<Segment[]>(kMaxSegments);
   queues_ = std::make_unique<OutQueue*[]>(kMaxQueues);
@@ -24,7 +24,6 @@ int WriteBatch::start(uv_loop_t* loop) {
   uv_unref(reinterpret_cast<uv_handle_t*>(&prepare_));
   uv_unref(reinterpret_cast<uv_handle_t*>(&check_));
   started_ = true;
-  return 0;
 }
 
 void WriteBatch::close(void (*done)(void* arg), void* arg) {

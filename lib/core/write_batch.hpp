@@ -40,7 +40,7 @@ class WriteBatch {
   // Flushes before the loop polls and after it ran the I/O callbacks. The two
   // handles are unreferenced: they never keep the loop alive. close() must
   // be called before the loop ends; `done` runs once both handles closed.
-  int start(uv_loop_t* loop);
+  void start(uv_loop_t* loop);
   void close(void (*done)(void* arg), void* arg);
 
   bool flushing() const noexcept { return flushing_; }
