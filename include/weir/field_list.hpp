@@ -1,119 +1,374 @@
-// Lists of header edits and exchange values that keep their strings between
-// exchanges: clear() only forgets the entries, so an exchange that writes the
-// same names as the one before (the usual case: the same middleware on the
-// same route) copies bytes into strings that already have room and allocates
-// nothing. Strings that grew past kKeepBytes are freed on clear(), so a rare
-// large value does not stay with the list.
+// Lists of header edits and exchange values, packed: a list keeps its
+// entries one after another in one byte buffer, each as its lengths and then
+// its bytes. An exchange's edits then sit in a few cache lines instead of
+// one string per name and per value: at hundreds of exchanges in flight the
+// edits are cold whenever an exchange comes back to them, and every line
+// they span is a miss.
+//
+// The buffer starts as room that the owner lends (Context::Edits lends room
+// inside itself, next to its other fields) and moves to the heap only when
+// the entries outgrow it. clear() forgets the entries and keeps the buffer,
+// unless it grew past kKeepBytes, so that a list refilled with the same
+// entries exchange after exchange allocates nothing.
+//
+// Views handed out (names, values) stay valid until the list is changed.
+// Appending never moves the bytes a view passed in points to, even a view
+// into the same list: a grown buffer replaces the old one only after the
+// new entry is copied.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 #include "weir/http.hpp"
 
 namespace weir {
 
-template <typename Item>
-class ReusedList {
+namespace detail {
+
+// Entries of Parts strings each (1: names, 2: name and value), packed as
+// [u32 length]... then the bytes of each part.
+template <size_t Parts>
+class PackedEntries {
  public:
-  static constexpr size_t kKeepBytes = 256;
+  static constexpr size_t kKeepBytes = 4096;
+  // One entry's bytes, lengths included, at most: larger entries are refused.
+  static constexpr size_t kMaxEntryBytes = size_t{1} << 30;
 
-  using iterator = typename std::vector<Item>::iterator;
-  using const_iterator = typename std::vector<Item>::const_iterator;
+  PackedEntries() noexcept = default;
+  PackedEntries(const PackedEntries&) = delete;
+  PackedEntries& operator=(const PackedEntries&) = delete;
+  ~PackedEntries() { release_heap(); }
 
-  iterator begin() noexcept { return items_.begin(); }
-  iterator end() noexcept { return items_.begin() + static_cast<std::ptrdiff_t>(size_); }
-  const_iterator begin() const noexcept { return items_.begin(); }
-  const_iterator end() const noexcept {
-    return items_.begin() + static_cast<std::ptrdiff_t>(size_);
+  // Lends `size` bytes at `room` (usually inside the owner, within 32 KiB of
+  // this list) as the buffer to use before the heap. Only on an empty list.
+  void lend(char* room, uint16_t size) noexcept {
+    release_heap();
+    room_off_ = static_cast<int16_t>(room - reinterpret_cast<char*>(this));
+    room_cap_ = size;
+    data_ = room;
+    cap_ = size;
+    used_ = 0;
+    count_ = 0;
+    lengths_ = 0;
   }
-  size_t size() const noexcept { return size_; }
-  // The next entry needs new room: adding one moves the strings already in.
-  bool full() const noexcept { return size_ == items_.size(); }
-  bool empty() const noexcept { return size_ == 0; }
-  Item& operator[](size_t i) noexcept { return items_[i]; }
-  const Item& operator[](size_t i) const noexcept { return items_[i]; }
+
+  size_t size() const noexcept { return count_; }
+  bool empty() const noexcept { return count_ == 0; }
+  // Bytes the entries take, lengths included.
+  size_t bytes() const noexcept { return used_; }
+  // The buffer lives on the heap (the entries outgrew the lent room).
+  bool on_heap() const noexcept { return data_ && data_ != room(); }
 
   void clear() noexcept {
-    for (size_t i = 0; i < size_; ++i) shed(items_[i]);
-    size_ = 0;
+    count_ = 0;
+    used_ = 0;
     lengths_ = 0;
+    if (on_heap() && cap_ > kKeepBytes) {
+      release_heap();
+      data_ = room();
+      cap_ = room_cap_;
+    }
   }
 
   // False when no entry has a name (or key) of `name`'s length: a check on
   // every header of a message that mostly spares comparing with each entry.
   bool may_hold(std::string_view name) const noexcept { return (lengths_ & bit(name)) != 0; }
 
-  // An entry is named `name`, ignoring ASCII case (header names).
-  bool holds_name(std::string_view name) const noexcept {
-    if (!may_hold(name)) return false;
-    for (size_t i = 0; i < size_; ++i)
-      if (iequals(name_of(items_[i]), name)) return true;
-    return false;
-  }
-
-  // Drops the entries `pred` holds for, keeping the others' order.
-  template <typename Pred>
-  void erase_if(Pred pred) {
-    size_t kept = 0;
-    for (size_t i = 0; i < size_; ++i) {
-      if (pred(items_[i])) continue;
-      if (i != kept) std::swap(items_[i], items_[kept]);  // swaps keep both buffers
-      ++kept;
-    }
-    for (size_t i = kept; i < size_; ++i) shed(items_[i]);
-    size_ = kept;
-    lengths_ = 0;
-    for (size_t i = 0; i < size_; ++i) lengths_ |= bit(name_of(items_[i]));
-  }
-
  protected:
-  // The next entry, reusing a forgotten one when there is one.
-  Item& next(std::string_view name) {
-    if (size_ == items_.size()) items_.emplace_back();
-    lengths_ |= bit(name);
-    return items_[size_++];
+  static constexpr size_t kHead = 4 * Parts;
+
+  // The entry at byte offset `at`: its parts and the offset of the next.
+  struct Entry {
+    std::string_view part[Parts];
+    uint32_t next;
+  };
+  Entry entry_at(uint32_t at) const noexcept {
+    Entry e;
+    uint32_t len[Parts];
+    std::memcpy(len, data_ + at, kHead);
+    uint32_t off = at + static_cast<uint32_t>(kHead);
+    for (size_t i = 0; i < Parts; ++i) {
+      e.part[i] = std::string_view(data_ + off, len[i]);
+      off += len[i];
+    }
+    e.next = off;
+    return e;
   }
+  uint32_t end_offset() const noexcept { return used_; }
+  // Byte offset of the i-th entry (a walk: lists are short).
+  uint32_t offset_of(size_t i) const noexcept {
+    uint32_t at = 0;
+    while (i-- > 0) at = entry_at(at).next;
+    return at;
+  }
+
+  // Appends an entry; false (nothing added) past kMaxEntryBytes or when the
+  // buffer's size would overflow.
+  bool append(const std::string_view (&parts)[Parts]) {
+    size_t need = kHead;
+    for (const auto& p : parts) need += p.size();
+    if (need > kMaxEntryBytes || used_ + need > UINT32_MAX) return false;
+    char* old = nullptr;
+    if (used_ + need > cap_) old = grow(used_ + need);
+    char* out = data_ + used_;
+    uint32_t len[Parts];
+    for (size_t i = 0; i < Parts; ++i) len[i] = static_cast<uint32_t>(parts[i].size());
+    std::memcpy(out, len, kHead);
+    out += kHead;
+    for (const auto& p : parts) {
+      if (!p.empty()) std::memcpy(out, p.data(), p.size());
+      out += p.size();
+    }
+    delete[] old;  // only now: a part may have pointed into it
+    used_ += static_cast<uint32_t>(need);
+    ++count_;
+    lengths_ |= bit(parts[0]);
+    return true;
+  }
+
+  // Replaces part `which` of the entry at `at`, moving the entries after it.
+  // `bytes` must not point into this list. False as append().
+  bool replace_part(uint32_t at, size_t which, std::string_view bytes) {
+    uint32_t len[Parts];
+    std::memcpy(len, data_ + at, kHead);
+    uint32_t start = at + static_cast<uint32_t>(kHead);
+    for (size_t i = 0; i < which; ++i) start += len[i];
+    const uint32_t old_len = len[which];
+    if (bytes.size() > old_len) {
+      size_t more = bytes.size() - old_len;
+      if (more > kMaxEntryBytes || used_ + more > UINT32_MAX) return false;
+      if (used_ + more > cap_) delete[] grow(used_ + more);
+    }
+    const uint32_t tail = start + old_len;
+    std::memmove(data_ + start + bytes.size(), data_ + tail, used_ - tail);
+    if (!bytes.empty()) std::memcpy(data_ + start, bytes.data(), bytes.size());
+    used_ = static_cast<uint32_t>(used_ - old_len + bytes.size());
+    len[which] = static_cast<uint32_t>(bytes.size());
+    std::memcpy(data_ + at, len, kHead);
+    return true;
+  }
+
+  // True when `s` points into this list's bytes.
+  bool holds_bytes(std::string_view s) const noexcept {
+    return !s.empty() && data_ && s.data() >= data_ && s.data() < data_ + used_;
+  }
+
+  // Drops the entries `pred` holds for (called with the entry's parts),
+  // keeping the others' order.
+  template <typename Pred>
+  void erase_where(Pred pred) {
+    uint32_t at = 0, kept = 0;
+    uint16_t n = 0;
+    lengths_ = 0;
+    while (at < used_) {
+      Entry e = entry_at(at);
+      if (!pred(e)) {
+        lengths_ |= bit(e.part[0]);
+        if (at != kept) std::memmove(data_ + kept, data_ + at, e.next - at);
+        kept += e.next - at;
+        ++n;
+      }
+      at = e.next;
+    }
+    used_ = kept;
+    count_ = n;
+  }
+
+  const char* data() const noexcept { return data_; }
 
  private:
   static uint64_t bit(std::string_view name) noexcept {
     return uint64_t{1} << (name.size() < 63 ? name.size() : 63);
   }
-  static std::string_view name_of(const std::string& s) noexcept { return s; }
-  static std::string_view name_of(const std::pair<std::string, std::string>& kv) noexcept {
-    return kv.first;
+  char* room() const noexcept {
+    return room_cap_ ? const_cast<char*>(reinterpret_cast<const char*>(this)) + room_off_
+                     : nullptr;
   }
-  static void shed(std::string& s) noexcept {
-    if (s.capacity() > kKeepBytes) std::string().swap(s);
+  // Moves the entries to a larger heap buffer; returns the old heap buffer
+  // (nullptr when it was the lent room) for the caller to free.
+  char* grow(size_t need) {
+    size_t cap = cap_ < 64 ? 64 : size_t{cap_} * 2;
+    while (cap < need) cap *= 2;
+    if (cap > UINT32_MAX) cap = UINT32_MAX;
+    char* fresh = new char[cap];
+    if (used_) std::memcpy(fresh, data_, used_);
+    char* old = on_heap() ? data_ : nullptr;
+    data_ = fresh;
+    cap_ = static_cast<uint32_t>(cap);
+    return old;
   }
-  static void shed(std::pair<std::string, std::string>& kv) noexcept {
-    shed(kv.first);
-    shed(kv.second);
+  void release_heap() noexcept {
+    if (on_heap()) delete[] data_;
+    data_ = room();
+    cap_ = room_cap_;
   }
 
-  std::vector<Item> items_;  // [0, size_) live; the rest kept for reuse
-  size_t size_ = 0;
+  char* data_ = nullptr;
   uint64_t lengths_ = 0;  // bit n: an entry's name has n bytes (63: 63 or more)
+  uint32_t used_ = 0;     // bytes of entries
+  uint32_t cap_ = 0;      // bytes at data_
+  uint16_t count_ = 0;
+  int16_t room_off_ = 0;   // the lent room, from this object
+  uint16_t room_cap_ = 0;  // 0: no room lent
 };
 
+}  // namespace detail
+
 // Header fields (name, value) or exchange values (key, value), in order.
-class FieldList : public ReusedList<std::pair<std::string, std::string>> {
+class FieldList : public detail::PackedEntries<2> {
  public:
-  void emplace_back(std::string_view name, std::string_view value) {
-    auto& kv = next(name);
-    kv.first.assign(name);
-    kv.second.assign(value);
+  using value_type = std::pair<std::string_view, std::string_view>;
+
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = FieldList::value_type;
+    using difference_type = std::ptrdiff_t;
+    using reference = value_type;
+    using pointer = void;
+    const_iterator() = default;
+    value_type operator*() const noexcept {
+      auto e = list_->entry_at(at_);
+      return {e.part[0], e.part[1]};
+    }
+    const_iterator& operator++() noexcept {
+      at_ = list_->entry_at(at_).next;
+      return *this;
+    }
+    const_iterator operator++(int) noexcept {
+      const_iterator old = *this;
+      ++*this;
+      return old;
+    }
+    bool operator==(const const_iterator& o) const noexcept { return at_ == o.at_; }
+
+   private:
+    friend class FieldList;
+    const_iterator(const FieldList* l, uint32_t at) : list_(l), at_(at) {}
+    const FieldList* list_ = nullptr;
+    uint32_t at_ = 0;
+  };
+  using iterator = const_iterator;
+
+  const_iterator begin() const noexcept { return {this, 0}; }
+  const_iterator end() const noexcept { return {this, end_offset()}; }
+  value_type operator[](size_t i) const noexcept { return *const_iterator(this, offset_of(i)); }
+
+  // False (nothing added) only for an entry over kMaxEntryBytes.
+  bool emplace_back(std::string_view name, std::string_view value) {
+    const std::string_view parts[2] = {name, value};
+    return append(parts);
   }
+
+  // The value of the first entry named exactly `name` (values' keys); false
+  // when there is none.
+  bool find(std::string_view name, std::string_view& value) const noexcept {
+    if (!may_hold(name)) return false;
+    for (uint32_t at = 0; at < end_offset();) {
+      auto e = entry_at(at);
+      if (e.part[0] == name) {
+        value = e.part[1];
+        return true;
+      }
+      at = e.next;
+    }
+    return false;
+  }
+
+  // Replaces the value of the first entry named exactly `name`, in place;
+  // false when there is none (or the entry would pass kMaxEntryBytes).
+  // `value` may point into this list.
+  bool assign(std::string_view name, std::string_view value) {
+    if (!may_hold(name)) return false;
+    for (uint32_t at = 0; at < end_offset();) {
+      auto e = entry_at(at);
+      if (e.part[0] == name) {
+        if (!holds_bytes(value)) return replace_part(at, 1, value);
+        std::string copy(value);  // the bytes move while they are copied
+        return replace_part(at, 1, copy);
+      }
+      at = e.next;
+    }
+    return false;
+  }
+
+  // An entry is named `name`, ignoring ASCII case (header names).
+  bool holds_name(std::string_view name) const noexcept {
+    if (!may_hold(name)) return false;
+    for (const auto& [n, v] : *this)
+      if (iequals(n, name)) return true;
+    return false;
+  }
+
+  // Drops the entries `pred(value_type)` holds for, keeping the others' order.
+  template <typename Pred>
+  void erase_if(Pred pred) {
+    erase_where([&](const Entry& e) { return pred(value_type{e.part[0], e.part[1]}); });
+  }
+
+ private:
+  friend class const_iterator;
 };
 
 // Header names.
-class NameList : public ReusedList<std::string> {
+class NameList : public detail::PackedEntries<1> {
  public:
-  void push_back(std::string_view name) { next(name).assign(name); }
+  using value_type = std::string_view;
+
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using reference = value_type;
+    using pointer = void;
+    const_iterator() = default;
+    value_type operator*() const noexcept { return list_->entry_at(at_).part[0]; }
+    const_iterator& operator++() noexcept {
+      at_ = list_->entry_at(at_).next;
+      return *this;
+    }
+    const_iterator operator++(int) noexcept {
+      const_iterator old = *this;
+      ++*this;
+      return old;
+    }
+    bool operator==(const const_iterator& o) const noexcept { return at_ == o.at_; }
+
+   private:
+    friend class NameList;
+    const_iterator(const NameList* l, uint32_t at) : list_(l), at_(at) {}
+    const NameList* list_ = nullptr;
+    uint32_t at_ = 0;
+  };
+  using iterator = const_iterator;
+
+  const_iterator begin() const noexcept { return {this, 0}; }
+  const_iterator end() const noexcept { return {this, end_offset()}; }
+  value_type operator[](size_t i) const noexcept { return *const_iterator(this, offset_of(i)); }
+
+  bool push_back(std::string_view name) {
+    const std::string_view parts[1] = {name};
+    return append(parts);
+  }
+
+  bool holds_name(std::string_view name) const noexcept {
+    if (!may_hold(name)) return false;
+    for (std::string_view n : *this)
+      if (iequals(n, name)) return true;
+    return false;
+  }
+
+  template <typename Pred>
+  void erase_if(Pred pred) {
+    erase_where([&](const Entry& e) { return pred(e.part[0]); });
+  }
 };
 
 }  // namespace weir

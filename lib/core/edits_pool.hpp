@@ -31,26 +31,33 @@ class EditsPool {
       delete e;
       return;
     }
+    e->values.clear();
+    e->response_set.clear();
+    e->response_remove.clear();
     e->request_set.clear();
     e->request_add.clear();
     e->request_remove.clear();
-    e->response_set.clear();
-    e->response_remove.clear();
-    e->values.clear();
     e->path.clear();
     e->endpoint.clear();
-    e->body.clear();
-    if (e->body.capacity() > kKeepBytes) std::string().swap(e->body);
     e->claims.reset();
     e->host = nullptr;
     e->start_ns = 0;
     e->upstream = -1;
-    e->body_set = e->in_body_phase = e->paused = e->responded = e->request_id_changed = false;
+    // The body and the local response sit past the lines most exchanges
+    // touch: they are reset only when used.
+    if (e->body_used) {
+      e->body.clear();
+      if (e->body.capacity() > kKeepBytes) std::string().swap(e->body);
+    }
+    if (e->responded) {
+      e->local.status = 200;
+      e->local.headers.clear();
+      e->local.body.clear();
+      if (e->local.body.capacity() > kKeepBytes) std::string().swap(e->local.body);
+    }
+    e->body_set = e->in_body_phase = e->body_used = false;
+    e->paused = e->responded = e->request_id_changed = false;
     e->request_id_len = e->client_ip_len = 0;
-    e->local.status = 200;
-    e->local.headers.clear();
-    e->local.body.clear();
-    if (e->local.body.capacity() > kKeepBytes) std::string().swap(e->local.body);
     free_.emplace_back(e);
   }
 

@@ -317,7 +317,8 @@ void ClientConnection::answer_locally(const RoutePlan& plan) {
     run_response_hooks(res->status);
     if (!edits_->response_set.empty()) {
       edited = *res;
-      for (auto& h : edits_->response_set) edited.headers.push_back(h);
+      for (const auto& [name, value] : edits_->response_set)
+        edited.headers.emplace_back(name, value);
       res = &edited;
     }
   }
@@ -1074,7 +1075,7 @@ void ClientConnection::run_handler() {
   if (edits_) {
     run_response_hooks(res.status);
     std::erase_if(res.headers, [this](const auto& kv) { return response_removed(kv.first); });
-    for (auto& h : edits_->response_set) res.headers.push_back(h);
+    for (const auto& [name, value] : edits_->response_set) res.headers.emplace_back(name, value);
   }
   status_ = res.status;
   std::string bytes;

@@ -26,7 +26,7 @@ size_t ClientConnection::chain_index() const noexcept {
 void ClientConnection::answer_from_hooks() {
   Response& res = edits_->local;
   run_response_hooks(res.status);
-  for (auto& h : edits_->response_set) res.headers.push_back(h);
+  for (const auto& [name, value] : edits_->response_set) res.headers.emplace_back(name, value);
   status_ = res.status;
   std::string bytes;
   http::append_response(bytes, res, local_close(), head_method_);

@@ -11,10 +11,10 @@ namespace weir {
 namespace {
 
 // The views a caller passes may point into the lists being edited (a value
-// copied from another edit or from value()). A list moves its strings when
-// it grows or erases an entry, so in those (rare, once warm) cases the bytes
-// are first copied aside, into a per-thread pair reused by every call; no
-// user code runs while it is in use.
+// copied from another edit or from value()). Appending never moves them
+// (field_list.hpp); erasing an entry moves the entries after it, so before
+// that the bytes are copied aside, into a per-thread pair reused by every
+// call; no user code runs while it is in use.
 struct Aside {
   std::string name, value;
 };
@@ -28,18 +28,19 @@ void set_aside(std::string_view& name, std::string_view& value) {
 }
 
 // Drops the entries named `name` from the lists `from` (one or two), for
-// set and remove. First copies name and value aside when that erasing, or
-// adding one entry to each of `grows`, will move strings.
-template <typename... Grows>
-void drop_named(std::initializer_list<FieldList*> from, std::string_view& name,
-                std::string_view& value, const Grows&... grows) {
+// set and remove, first copying name and value aside when there are any.
+// True when there were.
+bool drop_named(std::initializer_list<FieldList*> from, std::string_view& name,
+                std::string_view& value) {
   std::array<bool, 2> held{};
   size_t i = 0;
   for (FieldList* l : from) held[i++] = l->holds_name(name);
-  if (held[0] || held[1] || (grows.full() || ...)) set_aside(name, value);
+  if (!held[0] && !held[1]) return false;
+  set_aside(name, value);
   i = 0;
   for (FieldList* l : from)
     if (held[i++]) l->erase_if([&](const auto& kv) { return iequals(kv.first, name); });
+  return true;
 }
 
 bool id_char(char c) {
@@ -51,39 +52,39 @@ bool id_char(char c) {
 
 void Context::set_request_header(std::string_view name, std::string_view value) {
   Edits& e = *edits_;
-  drop_named({&e.request_set, &e.request_add}, name, value, e.request_set);
+  drop_named({&e.request_set, &e.request_add}, name, value);
   e.request_set.emplace_back(name, value);
 }
 
 void Context::add_request_header(std::string_view name, std::string_view value) {
-  if (edits_->request_add.full()) set_aside(name, value);
   edits_->request_add.emplace_back(name, value);
 }
 
 void Context::remove_request_header(std::string_view name) {
   Edits& e = *edits_;
   std::string_view none;
-  drop_named({&e.request_set, &e.request_add}, name, none, e.request_remove);
-  e.request_remove.push_back(name);
+  drop_named({&e.request_set, &e.request_add}, name, none);
+  if (!e.request_remove.holds_name(name)) e.request_remove.push_back(name);
 }
 
 void Context::set_response_header(std::string_view name, std::string_view value) {
   Edits& e = *edits_;
-  drop_named({&e.response_set}, name, value, e.response_set, e.response_remove);
-  e.response_remove.push_back(name);
+  // A name set before is already filtered: the list stays bounded when a
+  // hook sets the same header again and again.
+  bool again = drop_named({&e.response_set}, name, value);
+  if (!again || !e.response_remove.holds_name(name)) e.response_remove.push_back(name);
   e.response_set.emplace_back(name, value);
 }
 
 void Context::add_response_header(std::string_view name, std::string_view value) {
-  if (edits_->response_set.full()) set_aside(name, value);
   edits_->response_set.emplace_back(name, value);
 }
 
 void Context::remove_response_header(std::string_view name) {
   Edits& e = *edits_;
   std::string_view none;
-  drop_named({&e.response_set}, name, none, e.response_remove);
-  e.response_remove.push_back(name);
+  drop_named({&e.response_set}, name, none);
+  if (!e.response_remove.holds_name(name)) e.response_remove.push_back(name);
 }
 
 void Context::respond(uint16_t status, std::string body,
@@ -131,6 +132,7 @@ bool Context::set_request_body(std::string body) {
   if (phase_ != Phase::request || !edits_->in_body_phase) return false;
   edits_->body = std::move(body);
   edits_->body_set = true;
+  edits_->body_used = true;
   return true;
 }
 
@@ -176,22 +178,16 @@ bool Context::set_client_ip(std::string_view ip) noexcept {
 
 bool Context::set_value(std::string_view key, std::string_view value) {
   if (key.empty() || key.size() > kMaxKeyBytes || value.size() > kMaxValueBytes) return false;
-  for (auto& kv : edits_->values) {
-    if (kv.first == key) {
-      kv.second.assign(value);
-      return true;
-    }
-  }
-  if (edits_->values.size() >= kMaxValues) return false;
-  if (edits_->values.full()) set_aside(key, value);
-  edits_->values.emplace_back(key, value);
-  return true;
+  FieldList& values = edits_->values;
+  if (values.assign(key, value)) return true;
+  if (values.size() >= kMaxValues) return false;
+  return values.emplace_back(key, value);
 }
 
 std::string_view Context::value(std::string_view key) const noexcept {
-  for (const auto& kv : edits_->values)
-    if (kv.first == key) return kv.second;
-  return {};
+  std::string_view v;
+  edits_->values.find(key, v);
+  return v;
 }
 
 }  // namespace weir
