@@ -125,7 +125,8 @@ MiddlewareResult make_jwt(std::string_view json) {
       if (value && value->size() <= kMaxForwardedValue && http::is_safe_field(header, *value))
         ctx.set_request_header(header, *value);
     }
-    ctx.edits()->claims = std::shared_ptr<const void>(vr.claims, vr.claims.get());
+    // Moved, not copied: each reference count change is a locked instruction.
+    ctx.edits()->claims = std::shared_ptr<const void>(std::move(vr.claims), &claims);
   };
   return res;
 }
