@@ -293,16 +293,17 @@ void ClientConnection::run_log_hooks(bool aborted) {
   std::string_view id = request_id();
   std::memcpy(e->request_id, id.data(), id.size());
   e->request_id_len = static_cast<uint8_t>(id.size());
-  Request req;
-  if (snap_) {
-    req = request_view();
-  } else if (rbuf_.data && url_len_) {  // the head is incomplete or invalid: no fields
-    req.method = llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
-    req.target = std::string_view(rbuf_.data + url_off_, url_len_);
-    req.client_ip = client_ip_view();
-  } else {
-    req.client_ip = client_ip_view();
-  }
+  // Made in place (one Request, not one copied into another).
+  const Request req = [this] {
+    if (snap_) return request_view();
+    Request r;
+    if (rbuf_.data && url_len_) {  // the head is incomplete or invalid: no fields
+      r.method = llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
+      r.target = std::string_view(rbuf_.data + url_off_, url_len_);
+    }
+    r.client_ip = client_ip_view();
+    return r;
+  }();
   Context ctx(&req, e, status_, Context::Phase::log, &info);
   for (const Middleware& m : chain) {
     if (!m.on_log) continue;
