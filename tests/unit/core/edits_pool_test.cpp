@@ -1,0 +1,108 @@
+// EditsPool: an Edits given back and taken again carries nothing of its
+// last exchange, whichever of its parts that exchange used (the body and
+// the local response are reset only when used, the lists keep their room).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "core/edits_pool.hpp"
+#include "weir/middleware.hpp"
+
+namespace {
+
+using weir::Context;
+using weir::Request;
+using weir::core::EditsPool;
+
+void expect_fresh(const Context::Edits& e) {
+  EXPECT_TRUE(e.values.empty());
+  EXPECT_TRUE(e.response_set.empty());
+  EXPECT_TRUE(e.response_remove.empty());
+  EXPECT_TRUE(e.request_set.empty());
+  EXPECT_TRUE(e.request_add.empty());
+  EXPECT_TRUE(e.request_remove.empty());
+  EXPECT_TRUE(e.path.empty());
+  EXPECT_TRUE(e.endpoint.empty());
+  EXPECT_TRUE(e.body.empty());
+  EXPECT_FALSE(e.body_set);
+  EXPECT_FALSE(e.in_body_phase);
+  EXPECT_FALSE(e.body_used);
+  EXPECT_FALSE(e.claims);
+  EXPECT_EQ(e.host, nullptr);
+  EXPECT_EQ(e.start_ns, 0u);
+  EXPECT_EQ(e.upstream, -1);
+  EXPECT_FALSE(e.paused);
+  EXPECT_FALSE(e.responded);
+  EXPECT_FALSE(e.request_id_changed);
+  EXPECT_EQ(e.request_id_len, 0);
+  EXPECT_EQ(e.client_ip_len, 0);
+  EXPECT_EQ(e.local.status, 200);
+  EXPECT_TRUE(e.local.headers.empty());
+  EXPECT_TRUE(e.local.body.empty());
+}
+
+TEST(EditsPool, AGivenBackEditsComesBackFresh) {
+  EditsPool pool;
+  Context::Edits* e = pool.take();
+  expect_fresh(*e);
+  Request req;
+  Context ctx(&req, e);
+  ctx.set_value("consumer", "alice");
+  for (int i = 0; i < 40; ++i) ctx.set_value("k" + std::to_string(i % 16), std::string(60, 'v'));
+  ASSERT_TRUE(e->values.on_heap());  // past its room
+  ctx.set_request_header("x-a", "1");
+  ctx.add_request_header("x-b", "2");
+  ctx.remove_request_header("x-c");
+  ctx.set_response_header("x-d", "3");
+  ctx.remove_response_header("x-e");
+  ASSERT_TRUE(ctx.set_path("/elsewhere"));
+  ASSERT_TRUE(ctx.set_endpoint("127.0.0.1:1"));
+  ASSERT_TRUE(ctx.set_request_id("abc"));
+  ASSERT_TRUE(ctx.set_client_ip("10.0.0.1"));
+  e->in_body_phase = true;
+  ASSERT_TRUE(ctx.set_request_body("replaced body"));
+  ctx.respond_error(429, "slow down", {{"retry-after", "1"}});
+  e->claims = std::make_shared<int>(1);
+  e->start_ns = 5;
+  e->upstream = 2;
+  pool.give(e);
+  Context::Edits* again = pool.take();
+  EXPECT_EQ(again, e);  // reused, not a new one
+  expect_fresh(*again);
+  // Its values' heap buffer (about 1 KiB) stays for the next exchange that
+  // needs it: refilling allocates nothing.
+  EXPECT_TRUE(again->values.on_heap());
+  pool.give(again);
+}
+
+TEST(EditsPool, ABodyWithoutALocalAnswerIsClearedToo) {
+  EditsPool pool;
+  Context::Edits* e = pool.take();
+  Request req;
+  Context ctx(&req, e);
+  e->in_body_phase = true;
+  ASSERT_TRUE(ctx.set_request_body(std::string(EditsPool::kKeepBytes + 1, 'b')));
+  e->body_set = false;  // as after the gateway swapped it out
+  pool.give(e);
+  Context::Edits* again = pool.take();
+  ASSERT_EQ(again, e);
+  EXPECT_TRUE(again->body.empty());
+  EXPECT_LE(again->body.capacity(), EditsPool::kKeepBytes);  // a large body is not kept
+  expect_fresh(*again);
+  pool.give(again);
+}
+
+TEST(EditsPool, AnAnswerWithoutABodyIsClearedToo) {
+  EditsPool pool;
+  Context::Edits* e = pool.take();
+  Request req;
+  Context ctx(&req, e);
+  ctx.respond(204, {}, {{"x-only", "header"}});
+  pool.give(e);
+  Context::Edits* again = pool.take();
+  ASSERT_EQ(again, e);
+  expect_fresh(*again);
+  pool.give(again);
+}
+
+}  // namespace
