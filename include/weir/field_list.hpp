@@ -32,8 +32,9 @@ namespace weir {
 namespace detail {
 
 // Entries of Parts strings each (1: names, 2: name and value), packed as
-// [u32 length]... then the bytes of each part.
-template <size_t Parts>
+// [u32 length]... then the bytes of each part. Derived says what iterating
+// yields: Derived::value_type, made by Derived::value_of(entry).
+template <size_t Parts, typename Derived>
 class PackedEntries {
  public:
   static constexpr size_t kKeepBytes = 4096;
@@ -60,8 +61,6 @@ class PackedEntries {
 
   size_t size() const noexcept { return count_; }
   bool empty() const noexcept { return count_ == 0; }
-  // Bytes the entries take, lengths included.
-  size_t bytes() const noexcept { return used_; }
   // The buffer lives on the heap (the entries outgrew the lent room).
   bool on_heap() const noexcept { return data_ && data_ != room(); }
 
@@ -69,16 +68,62 @@ class PackedEntries {
     count_ = 0;
     used_ = 0;
     lengths_ = 0;
-    if (on_heap() && cap_ > kKeepBytes) {
-      release_heap();
-      data_ = room();
-      cap_ = room_cap_;
-    }
+    if (on_heap() && cap_ > kKeepBytes) release_heap();
   }
 
   // False when no entry has a name (or key) of `name`'s length: a check on
   // every header of a message that mostly spares comparing with each entry.
   bool may_hold(std::string_view name) const noexcept { return (lengths_ & bit(name)) != 0; }
+
+  class const_iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = typename Derived::value_type;
+    using difference_type = std::ptrdiff_t;
+    using reference = value_type;
+    using pointer = void;
+    const_iterator() = default;
+    value_type operator*() const noexcept { return Derived::value_of(list_->entry_at(at_)); }
+    const_iterator& operator++() noexcept {
+      at_ = list_->entry_at(at_).next;
+      return *this;
+    }
+    const_iterator operator++(int) noexcept {
+      const_iterator old = *this;
+      ++*this;
+      return old;
+    }
+    bool operator==(const const_iterator& o) const noexcept { return at_ == o.at_; }
+
+   private:
+    friend class PackedEntries;
+    const_iterator(const PackedEntries* l, uint32_t at) : list_(l), at_(at) {}
+    const PackedEntries* list_ = nullptr;
+    uint32_t at_ = 0;
+  };
+  using iterator = const_iterator;
+
+  const_iterator begin() const noexcept { return {this, 0}; }
+  const_iterator end() const noexcept { return {this, used_}; }
+  // The i-th entry (a walk: lists are short).
+  auto operator[](size_t i) const noexcept { return *const_iterator(this, offset_of(i)); }
+
+  // An entry is named `name`, ignoring ASCII case (header names).
+  bool holds_name(std::string_view name) const noexcept {
+    if (!may_hold(name)) return false;
+    for (uint32_t at = 0; at < used_;) {
+      Entry e = entry_at(at);
+      if (iequals(e.part[0], name)) return true;
+      at = e.next;
+    }
+    return false;
+  }
+
+  // Drops the entries `pred(value_type)` holds for, keeping the others' order.
+  template <typename Pred>
+  void erase_if(Pred pred) {
+    erase_where([&](const Entry& e) { return pred(Derived::value_of(e)); });
+  }
 
  protected:
   static constexpr size_t kHead = 4 * Parts;
@@ -101,7 +146,6 @@ class PackedEntries {
     return e;
   }
   uint32_t end_offset() const noexcept { return used_; }
-  // Byte offset of the i-th entry (a walk: lists are short).
   uint32_t offset_of(size_t i) const noexcept {
     uint32_t at = 0;
     while (i-- > 0) at = entry_at(at).next;
@@ -221,44 +265,10 @@ class PackedEntries {
 }  // namespace detail
 
 // Header fields (name, value) or exchange values (key, value), in order.
-class FieldList : public detail::PackedEntries<2> {
+class FieldList : public detail::PackedEntries<2, FieldList> {
  public:
   using value_type = std::pair<std::string_view, std::string_view>;
-
-  class const_iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = FieldList::value_type;
-    using difference_type = std::ptrdiff_t;
-    using reference = value_type;
-    using pointer = void;
-    const_iterator() = default;
-    value_type operator*() const noexcept {
-      auto e = list_->entry_at(at_);
-      return {e.part[0], e.part[1]};
-    }
-    const_iterator& operator++() noexcept {
-      at_ = list_->entry_at(at_).next;
-      return *this;
-    }
-    const_iterator operator++(int) noexcept {
-      const_iterator old = *this;
-      ++*this;
-      return old;
-    }
-    bool operator==(const const_iterator& o) const noexcept { return at_ == o.at_; }
-
-   private:
-    friend class FieldList;
-    const_iterator(const FieldList* l, uint32_t at) : list_(l), at_(at) {}
-    const FieldList* list_ = nullptr;
-    uint32_t at_ = 0;
-  };
-  using iterator = const_iterator;
-
-  const_iterator begin() const noexcept { return {this, 0}; }
-  const_iterator end() const noexcept { return {this, end_offset()}; }
-  value_type operator[](size_t i) const noexcept { return *const_iterator(this, offset_of(i)); }
+  static value_type value_of(const Entry& e) noexcept { return {e.part[0], e.part[1]}; }
 
   // False (nothing added) only for an entry over kMaxEntryBytes.
   bool emplace_back(std::string_view name, std::string_view value) {
@@ -297,77 +307,17 @@ class FieldList : public detail::PackedEntries<2> {
     }
     return false;
   }
-
-  // An entry is named `name`, ignoring ASCII case (header names).
-  bool holds_name(std::string_view name) const noexcept {
-    if (!may_hold(name)) return false;
-    for (const auto& [n, v] : *this)
-      if (iequals(n, name)) return true;
-    return false;
-  }
-
-  // Drops the entries `pred(value_type)` holds for, keeping the others' order.
-  template <typename Pred>
-  void erase_if(Pred pred) {
-    erase_where([&](const Entry& e) { return pred(value_type{e.part[0], e.part[1]}); });
-  }
-
- private:
-  friend class const_iterator;
 };
 
 // Header names.
-class NameList : public detail::PackedEntries<1> {
+class NameList : public detail::PackedEntries<1, NameList> {
  public:
   using value_type = std::string_view;
-
-  class const_iterator {
-   public:
-    using iterator_category = std::forward_iterator_tag;
-    using value_type = std::string_view;
-    using difference_type = std::ptrdiff_t;
-    using reference = value_type;
-    using pointer = void;
-    const_iterator() = default;
-    value_type operator*() const noexcept { return list_->entry_at(at_).part[0]; }
-    const_iterator& operator++() noexcept {
-      at_ = list_->entry_at(at_).next;
-      return *this;
-    }
-    const_iterator operator++(int) noexcept {
-      const_iterator old = *this;
-      ++*this;
-      return old;
-    }
-    bool operator==(const const_iterator& o) const noexcept { return at_ == o.at_; }
-
-   private:
-    friend class NameList;
-    const_iterator(const NameList* l, uint32_t at) : list_(l), at_(at) {}
-    const NameList* list_ = nullptr;
-    uint32_t at_ = 0;
-  };
-  using iterator = const_iterator;
-
-  const_iterator begin() const noexcept { return {this, 0}; }
-  const_iterator end() const noexcept { return {this, end_offset()}; }
-  value_type operator[](size_t i) const noexcept { return *const_iterator(this, offset_of(i)); }
+  static value_type value_of(const Entry& e) noexcept { return e.part[0]; }
 
   bool push_back(std::string_view name) {
     const std::string_view parts[1] = {name};
     return append(parts);
-  }
-
-  bool holds_name(std::string_view name) const noexcept {
-    if (!may_hold(name)) return false;
-    for (std::string_view n : *this)
-      if (iequals(n, name)) return true;
-    return false;
-  }
-
-  template <typename Pred>
-  void erase_if(Pred pred) {
-    erase_where([&](const Entry& e) { return pred(e.part[0]); });
   }
 };
 

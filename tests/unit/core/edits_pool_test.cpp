@@ -41,12 +41,25 @@ void expect_fresh(const Context::Edits& e) {
   EXPECT_TRUE(e.local.body.empty());
 }
 
-TEST(EditsPool, AGivenBackEditsComesBackFresh) {
+// Gives `e` back and takes the pool's next: the same object, fresh.
+Context::Edits* recycled(EditsPool& pool, Context::Edits* e) {
+  pool.give(e);
+  Context::Edits* again = pool.take();
+  EXPECT_EQ(again, e);  // reused, not a new one
+  expect_fresh(*again);
+  return again;
+}
+
+// A pool and an Edits taken from it, with a Context on it.
+struct Taken : ::testing::Test {
   EditsPool pool;
   Context::Edits* e = pool.take();
-  expect_fresh(*e);
   Request req;
-  Context ctx(&req, e);
+  Context ctx{&req, e};
+};
+
+TEST_F(Taken, AGivenBackEditsComesBackFresh) {
+  expect_fresh(*e);
   ctx.set_value("consumer", "alice");
   for (int i = 0; i < 40; ++i) ctx.set_value("k" + std::to_string(i % 16), std::string(60, 'v'));
   ASSERT_TRUE(e->values.on_heap());  // past its room
@@ -65,44 +78,25 @@ TEST(EditsPool, AGivenBackEditsComesBackFresh) {
   e->claims = std::make_shared<int>(1);
   e->start_ns = 5;
   e->upstream = 2;
-  pool.give(e);
-  Context::Edits* again = pool.take();
-  EXPECT_EQ(again, e);  // reused, not a new one
-  expect_fresh(*again);
+  Context::Edits* again = recycled(pool, e);
   // Its values' heap buffer (about 1 KiB) stays for the next exchange that
   // needs it: refilling allocates nothing.
   EXPECT_TRUE(again->values.on_heap());
   pool.give(again);
 }
 
-TEST(EditsPool, ABodyWithoutALocalAnswerIsClearedToo) {
-  EditsPool pool;
-  Context::Edits* e = pool.take();
-  Request req;
-  Context ctx(&req, e);
+TEST_F(Taken, ABodyWithoutALocalAnswerIsClearedToo) {
   e->in_body_phase = true;
   ASSERT_TRUE(ctx.set_request_body(std::string(EditsPool::kKeepBytes + 1, 'b')));
   e->body_set = false;  // as after the gateway swapped it out
-  pool.give(e);
-  Context::Edits* again = pool.take();
-  ASSERT_EQ(again, e);
-  EXPECT_TRUE(again->body.empty());
+  Context::Edits* again = recycled(pool, e);
   EXPECT_LE(again->body.capacity(), EditsPool::kKeepBytes);  // a large body is not kept
-  expect_fresh(*again);
   pool.give(again);
 }
 
-TEST(EditsPool, AnAnswerWithoutABodyIsClearedToo) {
-  EditsPool pool;
-  Context::Edits* e = pool.take();
-  Request req;
-  Context ctx(&req, e);
+TEST_F(Taken, AnAnswerWithoutABodyIsClearedToo) {
   ctx.respond(204, {}, {{"x-only", "header"}});
-  pool.give(e);
-  Context::Edits* again = pool.take();
-  ASSERT_EQ(again, e);
-  expect_fresh(*again);
-  pool.give(again);
+  pool.give(recycled(pool, e));
 }
 
 }  // namespace
