@@ -207,8 +207,7 @@ class PackedEntries {
   // keeping the others' order.
   template <typename Pred>
   void erase_where(Pred pred) {
-    uint32_t at = 0, kept = 0;
-    uint16_t n = 0;
+    uint32_t at = 0, kept = 0, n = 0;
     lengths_ = 0;
     while (at < used_) {
       Entry e = entry_at(at);
@@ -257,7 +256,7 @@ class PackedEntries {
   uint64_t lengths_ = 0;  // bit n: an entry's name has n bytes (63: 63 or more)
   uint32_t used_ = 0;     // bytes of entries
   uint32_t cap_ = 0;      // bytes at data_
-  uint16_t count_ = 0;
+  uint32_t count_ = 0;
   int16_t room_off_ = 0;   // the lent room, from this object
   uint16_t room_cap_ = 0;  // 0: no room lent
 };

@@ -151,6 +151,15 @@ TEST(NameList, LongNamesShareTheLastMaskBit) {
   EXPECT_FALSE(l.may_hold(std::string(70, 'n')));
 }
 
+TEST(NameList, CountsPastSixteenBits) {
+  NameList l;
+  for (int i = 0; i < 70000; ++i) l.push_back("x-a");
+  EXPECT_EQ(l.size(), 70000u);
+  EXPECT_FALSE(l.empty());
+  l.erase_if([](std::string_view) { return false; });
+  EXPECT_EQ(l.size(), 70000u);
+}
+
 TEST(NameList, KeepsOrderThroughErase) {
   NameList l;
   for (const char* n : {"a", "bb", "c", "dd"}) l.push_back(n);
