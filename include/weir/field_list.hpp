@@ -223,8 +223,6 @@ class PackedEntries {
     count_ = n;
   }
 
-  const char* data() const noexcept { return data_; }
-
  private:
   static uint64_t bit(std::string_view name) noexcept {
     return uint64_t{1} << (name.size() < 63 ? name.size() : 63);
@@ -278,33 +276,34 @@ class FieldList : public detail::PackedEntries<2, FieldList> {
   // The value of the first entry named exactly `name` (values' keys); false
   // when there is none.
   bool find(std::string_view name, std::string_view& value) const noexcept {
-    if (!may_hold(name)) return false;
-    for (uint32_t at = 0; at < end_offset();) {
-      auto e = entry_at(at);
-      if (e.part[0] == name) {
-        value = e.part[1];
-        return true;
-      }
-      at = e.next;
-    }
-    return false;
+    uint32_t at = offset_named(name);
+    if (at == end_offset()) return false;
+    value = entry_at(at).part[1];
+    return true;
   }
 
   // Replaces the value of the first entry named exactly `name`, in place;
   // false when there is none (or the entry would pass kMaxEntryBytes).
   // `value` may point into this list.
   bool assign(std::string_view name, std::string_view value) {
-    if (!may_hold(name)) return false;
-    for (uint32_t at = 0; at < end_offset();) {
-      auto e = entry_at(at);
-      if (e.part[0] == name) {
-        if (!holds_bytes(value)) return replace_part(at, 1, value);
-        std::string copy(value);  // the bytes move while they are copied
-        return replace_part(at, 1, copy);
-      }
+    uint32_t at = offset_named(name);
+    if (at == end_offset()) return false;
+    if (!holds_bytes(value)) return replace_part(at, 1, value);
+    std::string copy(value);  // the bytes move while they are copied
+    return replace_part(at, 1, copy);
+  }
+
+ private:
+  // Offset of the first entry named exactly `name`, else end_offset().
+  uint32_t offset_named(std::string_view name) const noexcept {
+    if (!may_hold(name)) return end_offset();
+    uint32_t at = 0;
+    while (at < end_offset()) {
+      Entry e = entry_at(at);
+      if (e.part[0] == name) break;
       at = e.next;
     }
-    return false;
+    return at;
   }
 };
 

@@ -24,7 +24,7 @@ class EditsPool {
     free_.pop_back();
     return e;
   }
-  // Clears `e` for its next exchange; vectors keep their capacity.
+  // Clears `e` for its next exchange; its lists keep their buffers.
   void give(Context::Edits* e) noexcept {
     if (!e) return;
     if (free_.size() >= kMaxFree) {
