@@ -288,11 +288,16 @@ void ClientConnection::run_log_hooks(bool aborted) {
   if (!snap.pipeline.any_log) return;
   // The wall clock only for log hooks: metrics need none.
   info.start_ms = wall_ms_at(start_ns_, now);
-  std::optional<Context::Edits> none;  // made only for exchanges without edits
-  Context::Edits* e = edits_ ? edits_ : &none.emplace();
-  std::string_view id = request_id();
-  std::memcpy(e->request_id, id.data(), id.size());
-  e->request_id_len = static_cast<uint8_t>(id.size());
+  // Edits made by the request phase already hold the exchange's id (and any
+  // a later hook adopted); the others are made here, only for the log.
+  std::optional<Context::Edits> none;
+  Context::Edits* e = edits_;
+  if (!e) {
+    e = &none.emplace();
+    std::string_view id = request_id();
+    std::memcpy(e->request_id, id.data(), id.size());
+    e->request_id_len = static_cast<uint8_t>(id.size());
+  }
   // Made in place (one Request, not one copied into another).
   const Request req = [this] {
     if (snap_) return request_view();

@@ -467,6 +467,25 @@ class AccessLogTest(OriginCase):
             self.assertFalse(any(l.get("route") == "quiet" for l in lines))
             self.assertIn("five", by_id)
 
+    def test_long_lines_are_logged_whole(self):
+        # A 12 KiB user agent of quotes doubles when escaped, and its line's
+        # bound (every byte escaped six times) exceeds the log's 64 KiB
+        # block: the line, which fits one, must still come out whole and
+        # exact, as must a short one with quotes.
+        with tempfile.TemporaryDirectory() as d:
+            log = os.path.join(d, "access.log")
+            cfg = gateway_config(self.origin.port, limits={"max_header_bytes": 65536})
+            cfg["middleware"] = [{"type": "access_log", "path": log}]
+            agents = {"short": 'q"' * 100, "long": '"' * 12288}
+            with Gateway(cfg) as gw:
+                for name, ua in agents.items():
+                    status, _, _ = call(gw, path="/echo/" + name, headers={"user-agent": ua})
+                    self.assertEqual(status, 200)
+                lines = self.read_lines(log, 2)
+            by_path = {l["path"]: l for l in lines}
+            for name, ua in agents.items():
+                self.assertEqual(by_path["/echo/" + name]["user_agent"], ua)
+
     def test_pseudonymised_client(self):
         with tempfile.TemporaryDirectory() as d:
             log = os.path.join(d, "access.log")

@@ -38,10 +38,15 @@ bool logged_value(std::string_view key) {
   return key != "trace_id" && key != "span_id";  // fields of their own
 }
 
-size_t values_bound(const Context& ctx) {
+// One walk over the exchange's values: the trace middleware's ids, which
+// have fields of their own, and the room the others need in the line.
+size_t read_values(const Context& ctx, observe::AccessRecord& rec) {
   size_t n = 16;
-  for (const auto& [key, value] : ctx.edits()->values)
-    n += 8 + http::kJsonEscapeGrowth * (key.size() + value.size());
+  for (const auto& [key, value] : ctx.edits()->values) {
+    if (key == "trace_id") rec.trace_id = value;
+    else if (key == "span_id") rec.span_id = value;
+    else n += 8 + http::kJsonEscapeGrowth * (key.size() + value.size());
+  }
   return n;
 }
 
@@ -110,17 +115,16 @@ MiddlewareResult make_access_log(std::string_view json) {
     rec.upstream = info->upstream;
     rec.reason = info->aborted ? std::string_view("aborted") : info->reason;
     rec.retries = info->retries;
-    rec.trace_id = ctx.value("trace_id");  // set by the trace middleware
-    rec.span_id = ctx.value("span_id");
     rec.status = info->status;
     rec.bytes_in = info->bytes_in;
     rec.bytes_out = info->bytes_out;
     rec.duration_us = info->duration_us;
     rec.upstream_us = info->upstream_us;
+    size_t bound = read_values(ctx, rec);  // also sets trace_id and span_id
+    bound += observe::access_fields_bound(rec);
     // One buffer per thread, grown to the longest line so far and reused:
     // the line is written straight into it, without allocation.
     thread_local std::string line;
-    size_t bound = observe::access_fields_bound(rec) + values_bound(ctx);
     if (line.size() < bound) line.resize(bound);
     char* end = observe::write_access_fields(line.data(), rec, spec->pseudonymiser.get());
     end = write_values_and_end(end, ctx);
