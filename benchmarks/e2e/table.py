@@ -15,8 +15,8 @@ Ratios are computed here, once every row exists: req/s against the origin
 measured directly at the same connection count (a column only when there are
 direct rows), and proxy CPU per request against the better (lower) of nginx
 and HAProxy at the same connection count. The middleware table compares each
-variant with the row without middleware ("none") at the same connection
-count.
+variant with the rows without middleware ("none", measured first and last)
+at the same connection count: with the mean of the two.
 """
 import sys
 
@@ -84,21 +84,35 @@ def throughput(rows):
 
 def middleware(rows):
     parsed = parse(rows)
-    base = {r["conns"]: r for r in parsed if r["target"] == "none"}
+    # The rows without middleware at a connection count (run.sh measures
+    # one first and one last): the others are compared with their mean, and
+    # each of them with that mean too, which shows the drift of the run.
+    nones = {}
+    for r in parsed:
+        if r["target"] == "none":
+            nones.setdefault(r["conns"], []).append(r)
+    base = {}
+    for conns, rs in nones.items():
+        cpus = [r["cpu_us"] for r in rs if r["cpu_us"] is not None]
+        base[conns] = dict(rps=sum(r["rps"] for r in rs) / len(rs),
+                           cpu_us=sum(cpus) / len(cpus) if len(cpus) == len(rs) else None)
     print("| middleware | conns | req/s | throughput cost | proxy CPU µs/req "
           "| CPU cost | p99 ms | errors, non-2xx | access log lines per request "
           "| other load, proxy/load core |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in sorted(parsed, key=lambda r: r["conns"]):
         b = base.get(r["conns"])
+        label = r["target"]
+        if label == "none" and len(nones[r["conns"]]) > 1:
+            label = "none, first" if r is nones[r["conns"]][0] else "none, last"
         rps_cost = cpu_cost = None
-        if b and r is not b:
+        if b and not (r["target"] == "none" and len(nones[r["conns"]]) == 1):
             rps_cost = (1 - r["rps"] / b["rps"]) * 100
             if r["cpu_us"] is not None and b["cpu_us"]:
                 cpu_cost = (r["cpu_us"] / b["cpu_us"] - 1) * 100
         per_req = (r["logged"] / r["requests"]
                    if r["logged"] is not None and r["requests"] else None)
-        print(f"| {r['target']} | {r['conns']} | {r['rps']:,.0f} | {fmt(rps_cost, '+.1f')}"
+        print(f"| {label} | {r['conns']} | {r['rps']:,.0f} | {fmt(rps_cost, '+.1f')}"
               f"{'' if rps_cost is None else ' %'} | {fmt(r['cpu_us'], '.2f')} "
               f"| {fmt(cpu_cost, '+.1f')}{'' if cpu_cost is None else ' %'} "
               f"| {fmt(r['p99'], '.3f')} | {r['errors']} | {fmt(per_req, '.4f')} "
