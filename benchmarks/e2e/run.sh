@@ -593,11 +593,10 @@ run_middleware() {
     # do not check it.
     REQ_HEADERS=("Authorization: Bearer $(make_jwt)")
     # `none` is measured first and again last at each connection count, and
-    # the other rows are compared with the mean of the two: the row measured
-    # right after the warm-up ran slower than the same row measured later
-    # (paired runs at 500 connections: `none` first put the three together
-    # at a median of +8.5 %, `none` second at +10.1 %), and a bracket also
-    # takes out what drifts during a run.
+    # the other rows are compared with the mean of the two: the rows run one
+    # after another while the machine drifts, and the order showed (paired
+    # runs at 500 connections, the order alternated: `none` first put the
+    # three together at a median of +8.5 %, `none` second at +10.1 %).
     local variants=$MW_VARIANTS
     if [[ " $MW_VARIANTS " == *" none "* && $(wc -w <<<"$MW_VARIANTS") -gt 1 ]]; then
         variants="$MW_VARIANTS none"
