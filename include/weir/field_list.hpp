@@ -111,12 +111,7 @@ class PackedEntries {
   // An entry is named `name`, ignoring ASCII case (header names).
   bool holds_name(std::string_view name) const noexcept {
     if (!may_hold(name)) return false;
-    for (uint32_t at = 0; at < used_;) {
-      Entry e = entry_at(at);
-      if (iequals(e.part[0], name)) return true;
-      at = e.next;
-    }
-    return false;
+    return first_where([&](const Entry& e) { return iequals(e.part[0], name); }) != used_;
   }
 
   // Drops the entries `pred(value_type)` holds for, keeping the others' order.
@@ -146,6 +141,17 @@ class PackedEntries {
     return e;
   }
   uint32_t end_offset() const noexcept { return used_; }
+  // Offset of the first entry `pred(entry)` holds for, else end_offset().
+  template <typename Pred>
+  uint32_t first_where(Pred pred) const noexcept {
+    uint32_t at = 0;
+    while (at < used_) {
+      Entry e = entry_at(at);
+      if (pred(e)) break;
+      at = e.next;
+    }
+    return at;
+  }
   uint32_t offset_of(size_t i) const noexcept {
     uint32_t at = 0;
     while (i-- > 0) at = entry_at(at).next;
@@ -297,13 +303,7 @@ class FieldList : public detail::PackedEntries<2, FieldList> {
   // Offset of the first entry named exactly `name`, else end_offset().
   uint32_t offset_named(std::string_view name) const noexcept {
     if (!may_hold(name)) return end_offset();
-    uint32_t at = 0;
-    while (at < end_offset()) {
-      Entry e = entry_at(at);
-      if (e.part[0] == name) break;
-      at = e.next;
-    }
-    return at;
+    return first_where([&](const Entry& e) { return e.part[0] == name; });
   }
 };
 
