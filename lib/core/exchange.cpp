@@ -317,8 +317,7 @@ void ClientConnection::answer_locally(const RoutePlan& plan) {
     run_response_hooks(res->status);
     if (!edits_->response_set.empty()) {
       edited = *res;
-      for (const auto& [name, value] : edits_->response_set)
-        edited.headers.emplace_back(name, value);
+      add_set_headers(edited);
       res = &edited;
     }
   }
@@ -1075,7 +1074,7 @@ void ClientConnection::run_handler() {
   if (edits_) {
     run_response_hooks(res.status);
     std::erase_if(res.headers, [this](const auto& kv) { return response_removed(kv.first); });
-    for (const auto& [name, value] : edits_->response_set) res.headers.emplace_back(name, value);
+    add_set_headers(res);
   }
   status_ = res.status;
   std::string bytes;

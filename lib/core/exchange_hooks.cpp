@@ -23,10 +23,14 @@ size_t ClientConnection::chain_index() const noexcept {
   return route_index();
 }
 
+void ClientConnection::add_set_headers(Response& res) const {
+  for (const auto& [name, value] : edits_->response_set) res.headers.emplace_back(name, value);
+}
+
 void ClientConnection::answer_from_hooks() {
   Response& res = edits_->local;
   run_response_hooks(res.status);
-  for (const auto& [name, value] : edits_->response_set) res.headers.emplace_back(name, value);
+  add_set_headers(res);
   status_ = res.status;
   std::string bytes;
   http::append_response(bytes, res, local_close(), head_method_);
