@@ -34,17 +34,18 @@ uint32_t producer_index() {
   return index;
 }
 
-bool logged_value(std::string_view key) {
-  return key != "trace_id" && key != "span_id";  // fields of their own
-}
+// Values the trace middleware sets, which have fields of their own.
+constexpr std::string_view kTraceId = "trace_id", kSpanId = "span_id";
 
-// One walk over the exchange's values: the trace middleware's ids, which
-// have fields of their own, and the room the others need in the line.
+bool logged_value(std::string_view key) { return key != kTraceId && key != kSpanId; }
+
+// One walk over the exchange's values: the trace ids, and the room the
+// others need in the line.
 size_t read_values(const Context& ctx, observe::AccessRecord& rec) {
   size_t n = 16;
   for (const auto& [key, value] : ctx.edits()->values) {
-    if (key == "trace_id") rec.trace_id = value;
-    else if (key == "span_id") rec.span_id = value;
+    if (key == kTraceId) rec.trace_id = value;
+    else if (key == kSpanId) rec.span_id = value;
     else n += 8 + http::kJsonEscapeGrowth * (key.size() + value.size());
   }
   return n;
