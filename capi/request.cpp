@@ -49,7 +49,7 @@ size_t request_edits(const Context::Edits& e) {
 }
 
 size_t response_edits(const Context::Edits& e) {
-  return e.response_set.size() + e.response_remove.size();
+  return e.response_set.size() + e.response_add.size() + e.response_remove.size();
 }
 
 enum class Side { request, response };

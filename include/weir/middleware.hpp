@@ -169,6 +169,7 @@ class WEIR_API Context {
     Edits() noexcept {
       values.lend(room_ + kValuesAt, kValuesRoom);
       response_set.lend(room_ + kResponseSetAt, kResponseSetRoom);
+      response_add.lend(room_ + kResponseAddAt, kNamesRoom);
       response_remove.lend(room_ + kResponseRemoveAt, kNamesRoom);
       request_set.lend(room_ + kRequestSetAt, kRequestSetRoom);
       request_add.lend(room_ + kRequestAddAt, kNamesRoom);
@@ -188,8 +189,12 @@ class WEIR_API Context {
     uint8_t request_id_len = 0;
     uint8_t client_ip_len = 0;  // 0: the peer's address
     FieldList values;
-    FieldList response_set;    // added in order
-    NameList response_remove;  // filters the response's own headers
+    // The response's edits, as the request's: a set field replaces the
+    // response's own fields of its name, an added one goes beside them, a
+    // removed name filters them.
+    FieldList response_set;
+    FieldList response_add;
+    NameList response_remove;
     FieldList request_set;
     FieldList request_add;
     NameList request_remove;
@@ -201,10 +206,11 @@ class WEIR_API Context {
     Response local;    // respond(); reset when responded
 
    private:
-    static constexpr uint16_t kValuesRoom = 128, kResponseSetRoom = 192,
+    static constexpr uint16_t kValuesRoom = 128, kResponseSetRoom = 128,
                               kRequestSetRoom = 128, kNamesRoom = 64;
     static constexpr size_t kValuesAt = 0, kResponseSetAt = kValuesAt + kValuesRoom,
-                            kResponseRemoveAt = kResponseSetAt + kResponseSetRoom,
+                            kResponseAddAt = kResponseSetAt + kResponseSetRoom,
+                            kResponseRemoveAt = kResponseAddAt + kNamesRoom,
                             kRequestSetAt = kResponseRemoveAt + kNamesRoom,
                             kRequestAddAt = kRequestSetAt + kRequestSetRoom,
                             kRequestRemoveAt = kRequestAddAt + kNamesRoom,

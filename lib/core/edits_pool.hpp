@@ -33,6 +33,7 @@ class EditsPool {
     }
     e->values.clear();
     e->response_set.clear();
+    e->response_add.clear();
     e->response_remove.clear();
     e->request_set.clear();
     e->request_add.clear();

@@ -315,7 +315,7 @@ void ClientConnection::answer_locally(const RoutePlan& plan) {
   Response edited;
   if (edits_) {
     run_response_hooks(res->status);
-    if (!edits_->response_set.empty()) {
+    if (!edits_->response_set.empty() || !edits_->response_add.empty()) {
       edited = *res;
       add_set_headers(edited);
       res = &edited;
@@ -941,8 +941,9 @@ void ClientConnection::emit_response_head(const upstream::ResponseHead& h) {
   }
   if (snap_->via) b.append("via: 1.1 weir\r\n");
   if (edits_) {
-    for (const auto& [name, value] : edits_->response_set)
-      if (http::is_safe_field(name, value)) put_field(b, name, value);
+    for (const FieldList* l : {&edits_->response_set, &edits_->response_add})
+      for (const auto& [name, value] : *l)
+        if (http::is_safe_field(name, value)) put_field(b, name, value);
   }
   if (upgrading) {
     b.append("connection: upgrade\r\n");

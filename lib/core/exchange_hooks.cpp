@@ -25,6 +25,7 @@ size_t ClientConnection::chain_index() const noexcept {
 
 void ClientConnection::add_set_headers(Response& res) const {
   for (const auto& [name, value] : edits_->response_set) res.headers.emplace_back(name, value);
+  for (const auto& [name, value] : edits_->response_add) res.headers.emplace_back(name, value);
 }
 
 void ClientConnection::answer_from_hooks() {
@@ -267,7 +268,7 @@ void ClientConnection::continue_after_pause(std::function<void(Context&)>* then)
 }
 
 bool ClientConnection::response_removed(std::string_view name) const {
-  return edits_->response_remove.holds_name(name);
+  return edits_->response_remove.holds_name(name) || edits_->response_set.holds_name(name);
 }
 
 void ClientConnection::run_log_hooks(bool aborted) {

@@ -69,21 +69,18 @@ void Context::remove_request_header(std::string_view name) {
 
 void Context::set_response_header(std::string_view name, std::string_view value) {
   Edits& e = *edits_;
-  // A name set before is already filtered: the list stays bounded when a
-  // hook sets the same header again and again.
-  bool again = drop_named({&e.response_set}, name, value);
-  if (!again || !e.response_remove.holds_name(name)) e.response_remove.push_back(name);
+  drop_named({&e.response_set, &e.response_add}, name, value);
   e.response_set.emplace_back(name, value);
 }
 
 void Context::add_response_header(std::string_view name, std::string_view value) {
-  edits_->response_set.emplace_back(name, value);
+  edits_->response_add.emplace_back(name, value);
 }
 
 void Context::remove_response_header(std::string_view name) {
   Edits& e = *edits_;
   std::string_view none;
-  drop_named({&e.response_set}, name, none);
+  drop_named({&e.response_set, &e.response_add}, name, none);
   if (!e.response_remove.holds_name(name)) e.response_remove.push_back(name);
 }
 

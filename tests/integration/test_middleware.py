@@ -153,6 +153,17 @@ class HeadersTest(OriginCase):
             self.assertIsNone(hdr(h, "content-type"))
             self.assertEqual(hdr(h, "x-added"), "1")
 
+    def test_response_set_replaces_the_upstreams_field_add_goes_beside(self):
+        # /headers-out answers with X-End-To-End: yes.
+        for edit, want in (("set", ["gw"]), ("add", ["yes", "gw"])):
+            mw = [{"type": "headers", "response": {edit: {"x-end-to-end": "gw"}}}]
+            cfg = gateway_config(self.origin.port)
+            cfg["routes"] = [{"name": "r", "match": {"prefix": "/"}, "upstream": "o", "middleware": mw}]
+            with Gateway(cfg) as gw:
+                st, h, _ = call(gw, path="/headers-out")
+                self.assertEqual(st, 200)
+                self.assertEqual(hdrs(h, "x-end-to-end"), want, edit)
+
     def test_unknown_variable_is_an_error(self):
         cfg = gateway_config(1, middleware=[{"type": "headers", "request": {"set": {"x": "{nope}"}}}])
         cfg["listeners"][0]["port"] = 8080

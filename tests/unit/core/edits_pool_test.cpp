@@ -17,6 +17,7 @@ using weir::core::EditsPool;
 void expect_fresh(const Context::Edits& e) {
   EXPECT_TRUE(e.values.empty());
   EXPECT_TRUE(e.response_set.empty());
+  EXPECT_TRUE(e.response_add.empty());
   EXPECT_TRUE(e.response_remove.empty());
   EXPECT_TRUE(e.request_set.empty());
   EXPECT_TRUE(e.request_add.empty());

@@ -23,11 +23,18 @@ TEST_F(Fixture, SetReplacesAddAppendsRemoveDrops) {
   ctx.add_response_header("vary", "Origin");
   ctx.set_response_header("x-b", "1");
   ctx.set_response_header("x-b", "2");
-  ASSERT_EQ(edits.response_set.size(), 2u);
-  EXPECT_EQ(edits.response_set[1].second, "2");
-  ctx.remove_response_header("X-B");
   ASSERT_EQ(edits.response_set.size(), 1u);
-  EXPECT_EQ(edits.response_set[0].first, "vary");
+  EXPECT_EQ(edits.response_set[0].second, "2");
+  ASSERT_EQ(edits.response_add.size(), 1u);
+  ctx.add_response_header("x-b", "3");
+  ctx.remove_response_header("X-B");
+  EXPECT_TRUE(edits.response_set.empty());
+  ASSERT_EQ(edits.response_add.size(), 1u);
+  EXPECT_EQ(edits.response_add[0].first, "vary");
+  EXPECT_TRUE(edits.response_remove.holds_name("x-b"));
+  ctx.set_response_header("Vary", "Accept");  // replaces the added one
+  EXPECT_TRUE(edits.response_add.empty());
+  ASSERT_EQ(edits.response_set.size(), 1u);
 }
 
 TEST_F(Fixture, RequestIdMustBeSafe) {
