@@ -44,12 +44,22 @@ class StringSink final : public router::TextSink {
   std::string& s_;
 };
 
-// Appends "name: value\r\n".
+// Appends "name: value\r\n", reserving once for the whole line.
 void put_field(HeadBuffer& b, std::string_view name, std::string_view value) {
-  b.append(name);
-  b.append(": ");
-  b.append(value);
-  b.append(kCrlf);
+  const size_t n = name.size() + value.size() + 4;
+  char* out = b.tail(n);
+  if (!out) return;
+  // An empty view may carry a null pointer, which memcpy must not see.
+  if (!name.empty()) std::memcpy(out, name.data(), name.size());
+  out += name.size();
+  out[0] = ':';
+  out[1] = ' ';
+  out += 2;
+  if (!value.empty()) std::memcpy(out, value.data(), value.size());
+  out += value.size();
+  out[0] = '\r';
+  out[1] = '\n';
+  b.advance(n);
 }
 
 // Queues body bytes, as one chunk (RFC 9112 7.1) when `chunked`.

@@ -27,11 +27,9 @@ void set_aside(std::string_view& name, std::string_view& value) {
   value = a.value;
 }
 
-// Drops the entries named `name` from the lists `from` (one or two), for
-// set and remove, first copying name and value aside when there are any.
-// True when there were.
-bool drop_named(std::initializer_list<FieldList*> from, std::string_view& name,
-                std::string_view& value) {
+// The part of drop_named() for lists that may hold `name`.
+bool drop_held(std::initializer_list<FieldList*> from, std::string_view& name,
+               std::string_view& value) {
   std::array<bool, 2> held{};
   size_t i = 0;
   for (FieldList* l : from) held[i++] = l->holds_name(name);
@@ -41,6 +39,17 @@ bool drop_named(std::initializer_list<FieldList*> from, std::string_view& name,
   for (FieldList* l : from)
     if (held[i++]) l->erase_if([&](const auto& kv) { return iequals(kv.first, name); });
   return true;
+}
+
+// Drops the entries named `name` from the lists `from` (one or two), for
+// set and remove, first copying name and value aside when there are any.
+// True when there were. Most edits name a field that no list holds: the
+// lists' length masks alone tell, without a call.
+inline bool drop_named(std::initializer_list<FieldList*> from, std::string_view& name,
+                       std::string_view& value) {
+  bool may = false;
+  for (FieldList* l : from) may |= l->may_hold(name);
+  return may && drop_held(from, name, value);
 }
 
 bool id_char(char c) {

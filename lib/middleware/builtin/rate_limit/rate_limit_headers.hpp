@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <string_view>
 
@@ -25,9 +26,12 @@ class RateLimitHeaders {
 
  private:
   std::string_view view(size_t i) const noexcept { return {text_[i].data(), len_[i]}; }
-  void put(size_t i, uint64_t v) noexcept;
+  void put(size_t i, uint64_t v) noexcept {
+    char* begin = text_[i].data();
+    len_[i] = static_cast<uint8_t>(std::to_chars(begin, begin + text_[i].size(), v).ptr - begin);
+  }
 
-  std::array<std::array<char, 20>, 4> text_{};  // 20 digits hold any uint64_t
+  std::array<std::array<char, 20>, 4> text_;  // 20 digits hold any uint64_t; read up to len_
   std::array<uint8_t, 4> len_{};
 };
 
