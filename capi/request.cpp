@@ -172,7 +172,7 @@ weir_status weir_request_param(const weir_request_t* req, const char* name, weir
   if (!out) return WEIR_EINVAL;
   *out = view({});
   if (!req || !name) return WEIR_EINVAL;
-  const weir::Params& p = req->ctx->request().params;
+  const weir::ParamsView& p = req->ctx->request().params;
   for (uint8_t i = 0; i < p.size; ++i)
     if (p.items[i].name == name) return found(p.items[i].value, out);
   return WEIR_ENOTFOUND;

@@ -33,26 +33,32 @@ struct Params {
   std::array<Param, kMax> items{};
   uint8_t size = 0;
 
-  Params() = default;
-  // Copies only the captured items: a request view is made for each phase of
-  // each exchange, and most routes capture none of the 16.
-  Params(const Params& o) noexcept : size(o.size) { copy_items(o); }
-  Params& operator=(const Params& o) noexcept {
-    size = o.size;
-    copy_items(o);
-    return *this;
-  }
+  std::string_view get(std::string_view name) const noexcept;
+};
+
+// The params of a request, borrowed from the exchange like the request's
+// other views: a request view is made for each phase of each exchange, and
+// a copy of Params would clear its 16 items every time.
+struct ParamsView {
+  const Param* items = nullptr;  // [0, size)
+  uint8_t size = 0;
+
+  ParamsView() = default;
+  // Implicit, as a std::string_view is made from a std::string.
+  ParamsView(const Params& p) noexcept : items(p.items.data()), size(p.size) {}
+
   std::string_view get(std::string_view name) const noexcept {
     for (uint8_t i = 0; i < size; ++i)
       if (items[i].name == name) return items[i].value;
     return {};
   }
-
- private:
-  void copy_items(const Params& o) noexcept {
-    for (uint8_t i = 0; i < o.size && i < kMax; ++i) items[i] = o.items[i];
-  }
+  const Param* begin() const noexcept { return items; }
+  const Param* end() const noexcept { return items + size; }
 };
+
+inline std::string_view Params::get(std::string_view name) const noexcept {
+  return ParamsView(*this).get(name);
+}
 
 struct Request {
   std::string_view method;       // "GET"
@@ -66,7 +72,7 @@ struct Request {
   std::string_view body;         // handlers: the whole body (bounded by limits)
   std::string_view client_ip;    // "127.0.0.1", "::1"
   std::string_view route;        // name of the matched route
-  Params params;
+  ParamsView params;             // the route's captured params
 
   // First header with this name (case-insensitive), or an empty view.
   std::string_view header(std::string_view name) const noexcept {
