@@ -327,14 +327,18 @@ void ClientConnection::run_log_hooks(bool aborted) {
 
 bool ClientConnection::run_response_hooks(uint16_t status, bool may_pause) {
   if (!edits_) return true;
+  // Chains of request and log hooks only (auth, limits, logs) skip the
+  // view, on the connection's own flags before reading the chain.
+  if (!(chain_hooks_ & MiddlewareChains::response)) {
+    response_paused_ = false;
+    return true;
+  }
   // Only the middleware whose request phase ran see the response, as with
   // Envoy's local replies: one that answered is the innermost. A response
   // that was paused goes on below the hook that paused it.
   const auto& chain = route_chain(*snap_);
   size_t from = response_paused_ ? resp_hook_next_ : std::min<size_t>(hooks_ran_, chain.size());
-  // Chains of request and log hooks only (auth, limits, logs) skip the view.
-  if (!(chain_hooks_ & MiddlewareChains::response) ||
-      std::none_of(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(from),
+  if (std::none_of(chain.begin(), chain.begin() + static_cast<std::ptrdiff_t>(from),
                    [](const Middleware& m) { return static_cast<bool>(m.on_response); })) {
     response_paused_ = false;
     return true;
