@@ -56,7 +56,7 @@ class PackedEntries {
     cap_ = size;
     used_ = 0;
     count_ = 0;
-    lengths_ = 0;
+    names_ = 0;
   }
 
   size_t size() const noexcept { return count_; }
@@ -67,13 +67,14 @@ class PackedEntries {
   void clear() noexcept {
     count_ = 0;
     used_ = 0;
-    lengths_ = 0;
+    names_ = 0;
     if (on_heap() && cap_ > kKeepBytes) release_heap();
   }
 
-  // False when no entry has a name (or key) of `name`'s length: a check on
-  // every header of a message that mostly spares comparing with each entry.
-  bool may_hold(std::string_view name) const noexcept { return (lengths_ & bit(name)) != 0; }
+  // False when no entry's name (or key) has `name`'s bit (its length and
+  // next-to-last byte): a check on every header of a message that mostly
+  // spares comparing with each entry.
+  bool may_hold(std::string_view name) const noexcept { return (names_ & bit(name)) != 0; }
 
   class const_iterator {
    public:
@@ -178,7 +179,7 @@ class PackedEntries {
     delete[] old;  // only now: a part may have pointed into it
     used_ += static_cast<uint32_t>(need);
     ++count_;
-    lengths_ |= bit(parts[0]);
+    names_ |= bit(parts[0]);
     return true;
   }
 
@@ -214,11 +215,11 @@ class PackedEntries {
   template <typename Pred>
   void erase_where(Pred pred) {
     uint32_t at = 0, kept = 0, n = 0;
-    lengths_ = 0;
+    names_ = 0;
     while (at < used_) {
       Entry e = entry_at(at);
       if (!pred(e)) {
-        lengths_ |= bit(e.part[0]);
+        names_ |= bit(e.part[0]);
         if (at != kept) std::memmove(data_ + kept, data_ + at, e.next - at);
         kept += e.next - at;
         ++n;
@@ -230,8 +231,13 @@ class PackedEntries {
   }
 
  private:
+  // A name's bit in names_: its length mixed with its next-to-last byte
+  // (case folded), so that names of one length that end differently, as
+  // ratelimit-limit and ratelimit-reset, mostly take different bits.
   static uint64_t bit(std::string_view name) noexcept {
-    return uint64_t{1} << (name.size() < 63 ? name.size() : 63);
+    const size_t n = name.size();
+    const unsigned tail = n >= 2 ? static_cast<unsigned char>(name[n - 2]) | 0x20u : 0u;
+    return uint64_t{1} << ((n * 5 + tail) & 63);
   }
   char* room() const noexcept {
     return room_cap_ ? const_cast<char*>(reinterpret_cast<const char*>(this)) + room_off_
@@ -257,7 +263,7 @@ class PackedEntries {
   }
 
   char* data_ = nullptr;
-  uint64_t lengths_ = 0;  // bit n: an entry's name has n bytes (63: 63 or more)
+  uint64_t names_ = 0;  // the bit() of each entry's name
   uint32_t used_ = 0;     // bytes of entries
   uint32_t cap_ = 0;      // bytes at data_
   uint32_t count_ = 0;

@@ -44,7 +44,7 @@ bool drop_held(std::initializer_list<FieldList*> from, std::string_view& name,
 // Drops the entries named `name` from the lists `from` (one or two), for
 // set and remove, first copying name and value aside when there are any.
 // True when there were. Most edits name a field that no list holds: the
-// lists' length masks alone tell, without a call.
+// lists' name masks alone tell, without a call.
 inline bool drop_named(std::initializer_list<FieldList*> from, std::string_view& name,
                        std::string_view& value) {
   bool may = false;

@@ -113,6 +113,17 @@ TEST(FieldList, AssignReplacesInPlaceAndMovesTheRest) {
   EXPECT_FALSE(l.list.find("z", v));
 }
 
+TEST(FieldList, TheMaskTellsNamesOfOneLengthApart) {
+  Lent l;
+  FieldList& f = l.list;
+  f.emplace_back("ratelimit-limit", "10");
+  EXPECT_TRUE(f.may_hold("RateLimit-Limit"));
+  EXPECT_FALSE(f.may_hold("ratelimit-reset"));
+  EXPECT_FALSE(f.holds_name("ratelimit-reset"));
+  f.emplace_back("ratelimit-reset", "1");
+  EXPECT_TRUE(f.holds_name("RATELIMIT-RESET"));
+}
+
 TEST(FieldList, EraseIfKeepsOrderAndTheMask) {
   Lent l;
   FieldList& f = l.list;
@@ -120,8 +131,9 @@ TEST(FieldList, EraseIfKeepsOrderAndTheMask) {
   f.emplace_back("bb", "2");
   f.emplace_back("a", "3");
   f.emplace_back("ccc", "4");
-  EXPECT_TRUE(f.may_hold("x"));
-  EXPECT_TRUE(f.may_hold("yy"));
+  EXPECT_TRUE(f.may_hold("x"));  // one-byte names share a bit
+  EXPECT_TRUE(f.may_hold("bB"));
+  EXPECT_FALSE(f.may_hold("yy"));  // the length, but not the next-to-last byte
   EXPECT_FALSE(f.may_hold("dddd"));
   EXPECT_TRUE(f.holds_name("BB"));  // header names: ASCII case ignored
   EXPECT_FALSE(f.holds_name("b"));
@@ -141,12 +153,14 @@ TEST(FieldList, EraseIfKeepsOrderAndTheMask) {
   EXPECT_EQ(n, 3u);
 }
 
-TEST(NameList, LongNamesShareTheLastMaskBit) {
+TEST(NameList, LongNamesAreFound) {
   NameList l;
   l.push_back(std::string(70, 'n'));
-  EXPECT_TRUE(l.may_hold(std::string(63, 'x')));
-  EXPECT_TRUE(l.may_hold(std::string(100, 'x')));
-  EXPECT_FALSE(l.may_hold(std::string(62, 'x')));
+  l.push_back(std::string(1000, 'm'));
+  EXPECT_TRUE(l.holds_name(std::string(70, 'N')));
+  EXPECT_TRUE(l.holds_name(std::string(1000, 'M')));
+  EXPECT_FALSE(l.holds_name(std::string(71, 'n')));
+  EXPECT_FALSE(l.holds_name(std::string(1000, 'n')));
   l.clear();
   EXPECT_FALSE(l.may_hold(std::string(70, 'n')));
 }
