@@ -26,6 +26,7 @@ namespace {
 struct Spec {
   ratelimit::KeySpec key;
   std::unique_ptr<ratelimit::Limiter> limiter;
+  std::string limit_text;  // RateLimit-Limit, the same for every decision
 };
 
 std::string_view claim_of(const void* user, std::string_view name) {
@@ -86,6 +87,7 @@ MiddlewareResult make_rate_limit(std::string_view json) {
   auto lr = ratelimit::Limiter::create(lo);
   if (!lr.ok()) return failure(lr.error);
   spec->limiter = std::move(lr.limiter);
+  spec->limit_text = std::to_string(spec->limiter->limit());
 
   MiddlewareResult res;
   res.middleware.on_request = [spec](Context& ctx) {
@@ -108,7 +110,7 @@ MiddlewareResult make_rate_limit(std::string_view json) {
     uint64_t now = ctx.edits()->start_ns ? ctx.edits()->start_ns : uv_hrtime();
     ratelimit::Decision d = spec->limiter->check(k.bytes, now);
     if (d.untracked) return;
-    ratelimit::RateLimitHeaders h(d);
+    ratelimit::RateLimitHeaders h(d, spec->limit_text);
     if (!d.allowed) {
       std::vector<std::pair<std::string, std::string>> fields{
           {"ratelimit-limit", std::string(h.limit())},

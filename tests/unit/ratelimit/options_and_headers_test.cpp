@@ -92,5 +92,19 @@ TEST(RateLimitHeaders, FromALimiterDecision) {
   EXPECT_EQ(h.retry_after(), "1");  // 500 ms, rounded up
 }
 
+TEST(RateLimitHeaders, TheLimitItsOwnerFormattedOnce) {
+  auto lim = make_limiter(bucket(2, 7));
+  EXPECT_EQ(lim->limit(), 7u);
+  const std::string text = std::to_string(lim->limit());
+  const Decision d = lim->check("k", kT0);
+  EXPECT_EQ(d.limit, lim->limit());
+  const RateLimitHeaders h(d, text);
+  EXPECT_EQ(h.limit(), "7");
+  EXPECT_EQ(h.remaining(), "6");
+  auto win = make_limiter(window(1000, 9));
+  EXPECT_EQ(win->limit(), 9u);
+  EXPECT_EQ(win->check("k", kT0).limit, 9u);
+}
+
 }  // namespace
 }  // namespace weir::ratelimit::test

@@ -80,6 +80,10 @@ class BasicLimiter final {
   }
 
   const LimitOptions& options() const noexcept { return options_; }
+  // The requests a key may make at once: every Decision's `limit`.
+  uint32_t limit() const noexcept {
+    return options_.algorithm == Algorithm::token_bucket ? gcra_.burst : window_.limit;
+  }
   StoreStats stats() const noexcept { return store_->stats(); }
 
  private:

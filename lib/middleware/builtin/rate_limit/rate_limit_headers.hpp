@@ -15,9 +15,11 @@ namespace weir::ratelimit {
 // Holds the decimal text of each value; views stay valid while it lives.
 class RateLimitHeaders {
  public:
-  explicit RateLimitHeaders(const Decision& d) noexcept;
+  // `limit_text`, when given, is d.limit in decimal: a limit's is the same
+  // for every decision, so its owner may format it once.
+  explicit RateLimitHeaders(const Decision& d, std::string_view limit_text = {}) noexcept;
 
-  std::string_view limit() const noexcept { return view(0); }      // RateLimit-Limit
+  std::string_view limit() const noexcept { return limit_.empty() ? view(0) : limit_; }  // RateLimit-Limit
   std::string_view remaining() const noexcept { return view(1); }  // RateLimit-Remaining
   std::string_view reset() const noexcept { return view(2); }      // RateLimit-Reset, seconds
   // Retry-After in seconds; empty when the request passed, or when it can
@@ -33,6 +35,7 @@ class RateLimitHeaders {
 
   std::array<std::array<char, 20>, 4> text_;  // 20 digits hold any uint64_t; read up to len_
   std::array<uint8_t, 4> len_{};
+  std::string_view limit_;
 };
 
 // Milliseconds to the whole seconds a header carries, rounded up, so that a
