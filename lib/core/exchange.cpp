@@ -338,22 +338,29 @@ void ClientConnection::answer_locally(const RoutePlan& plan) {
 }
 
 Request ClientConnection::request_view() const {
-  Request req;
-  req.method = llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
-  req.target = std::string_view(rbuf_.data + url_off_, url_len_);
-  req.path = std::string_view(up_head_.data(), path_len_);
-  req.query = std::string_view(rbuf_.data + query_off_, query_len_);
-  req.host = host_;
-  req.user_agent = user_agent_;
-  req.version_minor = parser_.http_minor;
-  req.headers = fields_.headers();
-  req.body = body_buf_;
-  req.client_ip = client_ip_view();
-  req.route = route_ ? std::string_view(route_->name) : std::string_view();
+  // Every member in one initialiser, the calls and conditions made before
+  // it: assigned one by one, or with a call or a condition inside the
+  // initialiser, the view is first cleared whole (`rep stos`), on every phase.
+  const std::string_view method = llhttp_method_name(static_cast<llhttp_method_t>(parser_.method));
+  const std::string_view client_ip = client_ip_view();
+  const std::string_view route = route_ ? std::string_view(route_->name) : std::string_view();
   // The params sit at the far end of the header table: read them only when
   // the route captured some.
-  if (has_params_) req.params = fields_.params();
-  return req;
+  const ParamsView params = has_params_ ? ParamsView(fields_.params()) : ParamsView();
+  return Request{
+      .method = method,
+      .target = std::string_view(rbuf_.data + url_off_, url_len_),
+      .path = std::string_view(up_head_.data(), path_len_),
+      .query = std::string_view(rbuf_.data + query_off_, query_len_),
+      .host = host_,
+      .user_agent = user_agent_,
+      .version_minor = parser_.http_minor,
+      .headers = fields_.headers(),
+      .body = body_buf_,
+      .client_ip = client_ip,
+      .route = route,
+      .params = params,
+  };
 }
 
 bool ClientConnection::edited_away(std::string_view name) const {

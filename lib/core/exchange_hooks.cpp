@@ -278,17 +278,23 @@ void ClientConnection::run_log_hooks(bool aborted) {
   // snapshot of its own yet: the current one's global middleware log it.
   const Snapshot& snap = snap_ ? *snap_ : *w_.snapshot();
   const std::vector<Middleware>& chain = snap_ ? route_chain(snap) : snap.pipeline.global();
-  ExchangeInfo info;
-  info.status = status_;
-  info.aborted = aborted;
-  info.bytes_in = body_bytes_;
-  info.bytes_out = bytes_out_;
-  uint64_t now = uv_hrtime();
-  info.duration_us = (now - start_ns_) / 1000;
-  info.upstream_us = head_ns_ ? (head_ns_ - start_ns_) / 1000 : 0;
-  if (endpoint_) info.upstream = endpoint_->address;
-  info.retries = tries_;
-  info.reason = error_reason_;
+  const uint64_t now = uv_hrtime();
+  // Every member in one initialiser, with no call or condition inside it:
+  // otherwise the compiler clears the whole object first (`rep stos`).
+  const std::string_view upstream = endpoint_ ? std::string_view(endpoint_->address) : std::string_view();
+  const uint64_t upstream_us = head_ns_ ? (head_ns_ - start_ns_) / 1000 : 0;
+  ExchangeInfo info{
+      .status = status_,
+      .aborted = aborted,
+      .bytes_in = body_bytes_,
+      .bytes_out = bytes_out_,
+      .duration_us = (now - start_ns_) / 1000,
+      .upstream_us = upstream_us,
+      .start_ms = 0,  // below, only for log hooks
+      .upstream = upstream,
+      .retries = tries_,
+      .reason = error_reason_,
+  };
   record_metrics(info);
   if (!snap.pipeline.any_log) return;
   // The wall clock only for log hooks: metrics need none.

@@ -105,22 +105,31 @@ MiddlewareResult make_access_log(std::string_view json) {
     const ExchangeInfo* info = ctx.exchange();
     if (!info) return;
     const Request& req = ctx.request();
-    observe::AccessRecord rec;
-    rec.time_ms = info->start_ms;
-    rec.method = req.method;
-    rec.path = req.path.empty() ? req.target : req.path;
-    rec.route = req.route;
-    rec.request_id = ctx.request_id();
-    rec.client = ctx.client_ip();
-    rec.user_agent = req.user_agent;
-    rec.upstream = info->upstream;
-    rec.reason = info->aborted ? std::string_view("aborted") : info->reason;
-    rec.retries = info->retries;
-    rec.status = info->status;
-    rec.bytes_in = info->bytes_in;
-    rec.bytes_out = info->bytes_out;
-    rec.duration_us = info->duration_us;
-    rec.upstream_us = info->upstream_us;
+    // Every member in one initialiser, with no call or condition inside it:
+    // otherwise the compiler clears the whole record first (`rep stos`).
+    const std::string_view request_id = ctx.request_id(), client = ctx.client_ip();
+    const std::string_view path = req.path.empty() ? req.target : req.path;
+    const std::string_view reason = info->aborted ? std::string_view("aborted") : info->reason;
+    const std::string_view unset;  // the trace ids, read_values() sets them
+    observe::AccessRecord rec{
+        .time_ms = info->start_ms,
+        .method = req.method,
+        .path = path,
+        .route = req.route,
+        .request_id = request_id,
+        .trace_id = unset,
+        .span_id = unset,
+        .client = client,
+        .user_agent = req.user_agent,
+        .upstream = info->upstream,
+        .reason = reason,
+        .status = info->status,
+        .bytes_in = info->bytes_in,
+        .bytes_out = info->bytes_out,
+        .duration_us = info->duration_us,
+        .upstream_us = info->upstream_us,
+        .retries = info->retries,
+    };
     size_t bound = read_values(ctx, rec);  // also sets trace_id and span_id
     bound += observe::access_fields_bound(rec);
     // One buffer per thread, grown to the longest line so far and reused:

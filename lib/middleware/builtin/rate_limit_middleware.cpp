@@ -92,16 +92,16 @@ MiddlewareResult make_rate_limit(std::string_view json) {
   MiddlewareResult res;
   res.middleware.on_request = [spec](Context& ctx) {
     const Request& req = ctx.request();
-    ratelimit::KeySource src;
-    src.client_ip = ctx.client_ip();
-    src.route = req.route;
-    src.consumer = ctx.value("consumer");
-    src.headers = req.headers;
-    src.query = req.query;
-    if (const void* claims = ctx.edits()->claims.get()) {
-      src.claim = claim_of;
-      src.claim_user = claims;
-    }
+    const void* claims = ctx.edits()->claims.get();
+    // Every member named at once: filled member by member, the source was
+    // first cleared with `rep stos`, slower than the rest of the set-up.
+    const ratelimit::KeySource src{.client_ip = ctx.client_ip(),
+                                   .route = req.route,
+                                   .consumer = ctx.value("consumer"),
+                                   .headers = req.headers,
+                                   .query = req.query,
+                                   .claim = claims ? claim_of : nullptr,
+                                   .claim_user = claims};
     std::array<char, ratelimit::kMaxKeyBytes> buf;
     ratelimit::BuiltKey k = ratelimit::build_key(spec->key, src, buf);
     if (k.status != ratelimit::KeyStatus::ok) return;
