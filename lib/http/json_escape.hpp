@@ -9,6 +9,8 @@
 #include <cstring>
 #include <string_view>
 
+#include "http/byte_words.hpp"
+
 namespace weir::http {
 
 inline constexpr size_t kJsonEscapeGrowth = 6;  // a control byte becomes \u00XX
@@ -23,10 +25,8 @@ inline constexpr std::array<bool, 256> kJsonPlain = [] {
 // True when one of the 8 bytes of `w` needs an escape: below 0x20, '"' or
 // '\\' (the "has a byte less than n" and "has a zero byte" word tricks).
 constexpr bool word_needs_escape(uint64_t w) noexcept {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-  auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
-  uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
-  return (below_space | has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\\'))) != 0;
+  const uint64_t below_space = (w - words::kOnes * 0x20) & ~w & words::kHigh;
+  return (below_space | words::has_byte(w, '"') | words::has_byte(w, '\\')) != 0;
 }
 
 // Writes `s` escaped (without quotes) at `out`; returns the end.

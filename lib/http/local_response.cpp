@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "http/byte_words.hpp"
 #include "http/header_kind.hpp"
 #include "http/json_escape.hpp"
 #include "http/status.hpp"
@@ -29,9 +30,9 @@ bool has_no_body(int status) { return status < 200 || status == 204 || status ==
 
 bool is_safe_field(std::string_view name, std::string_view value) noexcept {
   if (!is_token(name)) return false;
-  for (char c : value)
-    if (c == '\r' || c == '\n' || c == '\0') return false;
-  return true;
+  return value.empty() || words::all_words(value.data(), value.size(), [](uint64_t w) {
+           return (words::has_zero(w) | words::has_byte(w, '\r') | words::has_byte(w, '\n')) == 0;
+         });
 }
 
 void append_json_escaped(std::string& out, std::string_view s) {

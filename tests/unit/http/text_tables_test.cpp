@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "http/json_escape.hpp"
+#include "http/local_response.hpp"
 #include "http/token.hpp"
 
 using namespace weir::http;
@@ -52,6 +53,28 @@ TEST(Token, TableMatchesTheGrammar) {
   EXPECT_FALSE(is_token("a:b"));
   EXPECT_FALSE(is_token(std::string_view("a\0b", 3)));
   EXPECT_FALSE(is_token("caf\xc3\xa9"));
+}
+
+// is_token's word path (letters, digits, '-') and is_safe_field's word
+// test of values, for every byte value at every position of every length
+// up to four words, against the byte-wise grammar.
+TEST(Token, WordPathsAgreeWithTheBytesForEveryByte) {
+  for (size_t n = 1; n <= 33; ++n) {
+    for (size_t at = 0; at < n; ++at) {
+      for (int c = 0; c < 256; ++c) {
+        std::string s(n, 'k');
+        s[at] = static_cast<char>(c);
+        const bool token = reference_tchar(static_cast<unsigned char>(c));
+        ASSERT_EQ(is_token(s), token) << "n=" << n << " at=" << at << " c=" << c;
+        const bool safe_value = c != '\r' && c != '\n' && c != 0;
+        ASSERT_EQ(is_safe_field("x-name", s), safe_value) << "n=" << n << " at=" << at << " c=" << c;
+        ASSERT_EQ(is_safe_field(s, "v"), token) << "n=" << n << " at=" << at << " c=" << c;
+      }
+    }
+  }
+  EXPECT_TRUE(is_safe_field("x", ""));
+  EXPECT_FALSE(is_safe_field("", "v"));
+  EXPECT_TRUE(is_safe_field("RateLimit-Remaining", "9"));
 }
 
 TEST(JsonEscape, WordPathAgreesWithBytePathForEveryByte) {
