@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/buffer_pool.hpp"
+#include "http/decimal.hpp"
 
 namespace weir::core {
 
@@ -33,9 +34,8 @@ class HeadBuffer {
   }
   void append(char c) noexcept { append(std::string_view(&c, 1)); }
   void append_uint(uint64_t v) noexcept {
-    char tmp[24];
-    auto r = std::to_chars(tmp, tmp + sizeof tmp, v);
-    append(std::string_view(tmp, static_cast<size_t>(r.ptr - tmp)));
+    char* out = tail(20);
+    if (out) advance(static_cast<size_t>(http::write_decimal(out, v) - out));
   }
   void append_hex(uint64_t v) noexcept {
     char tmp[24];

@@ -1,10 +1,10 @@
 #include "observe/access_record.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 #include <ctime>
 
+#include "http/decimal.hpp"
 #include "http/json_escape.hpp"
 #include "observe/pseudonymiser.hpp"
 
@@ -35,7 +35,7 @@ char* field(char* out, const char (&key)[N], std::string_view value) noexcept {
 template <size_t N>
 char* number(char* out, const char (&key)[N], uint64_t v) noexcept {
   std::memcpy(out, key, N - 1);
-  return std::to_chars(out + N - 1, out + N - 1 + 20, v).ptr;
+  return http::write_decimal(out + N - 1, v);
 }
 
 // RFC 3339 UTC with milliseconds: 2026-11-24T05:30:00.123Z

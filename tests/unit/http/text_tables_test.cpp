@@ -3,9 +3,14 @@
 // reference, for every byte value in every position of a word.
 #include <gtest/gtest.h>
 
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <random>
 #include <string>
 #include <string_view>
 
+#include "http/decimal.hpp"
 #include "http/json_escape.hpp"
 #include "http/local_response.hpp"
 #include "http/token.hpp"
@@ -110,4 +115,27 @@ TEST(JsonEscape, LongMixedText) {
   for (int i = 0; i < 1000; ++i) s += static_cast<char>((i * 37) & 0xff);
   EXPECT_EQ(escaped(s), reference_escape(s));
   EXPECT_EQ(escaped(""), "");
+}
+
+// write_decimal against std::to_chars at every change of length, around
+// it, and at random.
+TEST(Decimal, AgreesWithToChars) {
+  auto check = [](uint64_t v) {
+    char want[24], got[24];
+    const auto w = std::to_chars(want, want + sizeof want, v).ptr;
+    const char* g = write_decimal(got, v);
+    ASSERT_EQ(std::string_view(got, static_cast<size_t>(g - got)),
+              std::string_view(want, static_cast<size_t>(w - want)));
+    ASSERT_EQ(decimal_length(v), static_cast<size_t>(w - want));
+  };
+  check(0);
+  check(std::numeric_limits<uint64_t>::max());
+  for (uint64_t p = 1; p <= 10'000'000'000'000'000'000ull; p *= 10) {
+    check(p - 1);
+    check(p);
+    check(p + 1);
+    if (p > std::numeric_limits<uint64_t>::max() / 10) break;
+  }
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 200000; ++i) check(rng() >> (rng() % 64));
 }

@@ -4,10 +4,10 @@
 #pragma once
 
 #include <array>
-#include <charconv>
 #include <cstdint>
 #include <string_view>
 
+#include "http/decimal.hpp"
 #include "middleware/builtin/rate_limit/decision.hpp"
 
 namespace weir::ratelimit {
@@ -30,7 +30,7 @@ class RateLimitHeaders {
   std::string_view view(size_t i) const noexcept { return {text_[i].data(), len_[i]}; }
   void put(size_t i, uint64_t v) noexcept {
     char* begin = text_[i].data();
-    len_[i] = static_cast<uint8_t>(std::to_chars(begin, begin + text_[i].size(), v).ptr - begin);
+    len_[i] = static_cast<uint8_t>(http::write_decimal(begin, v) - begin);
   }
 
   std::array<std::array<char, 20>, 4> text_;  // 20 digits hold any uint64_t; read up to len_
