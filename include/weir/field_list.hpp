@@ -263,7 +263,7 @@ class PackedEntries {
   }
 
   char* data_ = nullptr;
-  uint64_t names_ = 0;  // the bit() of each entry's name
+  uint64_t names_ = 0;    // the bit() of each entry's name
   uint32_t used_ = 0;     // bytes of entries
   uint32_t cap_ = 0;      // bytes at data_
   uint32_t count_ = 0;
