@@ -176,10 +176,10 @@ class PackedEntries {
       if (!p.empty()) std::memcpy(out, p.data(), p.size());
       out += p.size();
     }
+    names_ |= bit(parts[0]);  // reads the name's bytes: before they may go
     delete[] old;  // only now: a part may have pointed into it
     used_ += static_cast<uint32_t>(need);
     ++count_;
-    names_ |= bit(parts[0]);
     return true;
   }
 
