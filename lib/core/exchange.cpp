@@ -1,6 +1,7 @@
 // The exchange on a client connection: validating the request head, routing,
 // relaying to an upstream or a handler, and relaying the response back.
 #include <charconv>
+#include <bit>
 #include <cstring>
 
 #include "core/client_connection.hpp"
@@ -77,6 +78,20 @@ void add_payload(IovBatch& bt, const char* data, size_t len, bool chunked) {
   }
 }
 
+// The eight lowercase hex digits of `v`, most significant first, as the
+// bytes of a word in memory order (little-endian): each nibble spread to a
+// byte, then '0' or 'a' - 10 added to each byte at once.
+uint64_t hex_word(uint32_t v) {
+  static_assert(std::endian::native == std::endian::little);
+  uint64_t x = v;
+  x = (x | x << 16) & 0x0000FFFF0000FFFFull;
+  x = (x | x << 8) & 0x00FF00FF00FF00FFull;
+  x = (x | x << 4) & 0x0F0F0F0F0F0F0F0Full;
+  x = __builtin_bswap64(x);
+  const uint64_t letters = ((x + 0x0606060606060606ull) >> 4) & 0x0101010101010101ull;
+  return x + 0x3030303030303030ull + letters * ('a' - '0' - 10);
+}
+
 // True when `name` is listed in any Connection field (RFC 9110 7.6.1).
 bool named_by_connection(const http::HeadFields& f, std::string_view name) {
   for (uint32_t i = 0; i < f.size(); ++i)
@@ -96,8 +111,9 @@ std::string_view ClientConnection::request_id() {
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     z ^= z >> 31;
-    static const char hex[] = "0123456789abcdef";
-    for (int i = 0; i < 16; ++i) request_id_[i] = hex[(z >> (60 - 4 * i)) & 15];
+    const uint64_t hi = hex_word(static_cast<uint32_t>(z >> 32)), lo = hex_word(static_cast<uint32_t>(z));
+    std::memcpy(request_id_, &hi, 8);
+    std::memcpy(request_id_ + 8, &lo, 8);
     request_id_len_ = 16;
   }
   return {request_id_, request_id_len_};

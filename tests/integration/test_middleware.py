@@ -105,6 +105,21 @@ class PipelineTest(OriginCase):
 
 
 class RequestIdTest(OriginCase):
+    def test_generated_ids_are_distinct_lowercase_hex(self):
+        with gateway_for(self.origin, middleware=[{"type": "request_id"}]) as gw:
+            c = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
+            ids = []
+            for _ in range(200):
+                c.request("GET", "/echo")
+                r = c.getresponse()
+                r.read()
+                ids.append(r.getheader("x-request-id"))
+            c.close()
+        for made in ids:
+            self.assertRegex(made, r"^[0-9a-f]{16}$")
+        self.assertEqual(len(set(ids)), len(ids))
+        self.assertEqual(set("".join(ids)), set("0123456789abcdef"))
+
     def test_kept_generated_and_in_errors(self):
         mw = [{"type": "request_id"},
               {"type": "api_key", "keys": [{"key": "s" * 16, "consumer": "c"}]}]
