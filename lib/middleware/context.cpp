@@ -28,28 +28,39 @@ void set_aside(std::string_view& name, std::string_view& value) {
 }
 
 // The part of drop_named() for lists that may hold `name`.
-bool drop_held(std::initializer_list<FieldList*> from, std::string_view& name,
+void drop_held(std::initializer_list<FieldList*> from, std::string_view& name,
                std::string_view& value) {
   std::array<bool, 2> held{};
   size_t i = 0;
   for (FieldList* l : from) held[i++] = l->holds_name(name);
-  if (!held[0] && !held[1]) return false;
+  if (!held[0] && !held[1]) return;
   set_aside(name, value);
   i = 0;
   for (FieldList* l : from)
     if (held[i++]) l->erase_if([&](const auto& kv) { return iequals(kv.first, name); });
-  return true;
 }
 
 // Drops the entries named `name` from the lists `from` (one or two), for
 // set and remove, first copying name and value aside when there are any.
-// True when there were. Most edits name a field that no list holds: the
-// lists' name masks alone tell, without a call.
-inline bool drop_named(std::initializer_list<FieldList*> from, std::string_view& name,
+// Most edits name a field that no list holds: the lists' name masks alone
+// tell, without a call.
+inline void drop_named(std::initializer_list<FieldList*> from, std::string_view& name,
                        std::string_view& value) {
   bool may = false;
   for (FieldList* l : from) may |= l->may_hold(name);
-  return may && drop_held(from, name, value);
+  if (may) drop_held(from, name, value);
+}
+
+// Set and remove, the same on the request's lists and on the response's.
+void set_field(FieldList& set, FieldList& add, std::string_view name, std::string_view value) {
+  drop_named({&set, &add}, name, value);
+  set.emplace_back(name, value);
+}
+
+void remove_field(FieldList& set, FieldList& add, NameList& remove, std::string_view name) {
+  std::string_view none;
+  drop_named({&set, &add}, name, none);
+  if (!remove.holds_name(name)) remove.push_back(name);
 }
 
 bool id_char(char c) {
@@ -60,9 +71,7 @@ bool id_char(char c) {
 }  // namespace
 
 void Context::set_request_header(std::string_view name, std::string_view value) {
-  Edits& e = *edits_;
-  drop_named({&e.request_set, &e.request_add}, name, value);
-  e.request_set.emplace_back(name, value);
+  set_field(edits_->request_set, edits_->request_add, name, value);
 }
 
 void Context::add_request_header(std::string_view name, std::string_view value) {
@@ -70,16 +79,11 @@ void Context::add_request_header(std::string_view name, std::string_view value) 
 }
 
 void Context::remove_request_header(std::string_view name) {
-  Edits& e = *edits_;
-  std::string_view none;
-  drop_named({&e.request_set, &e.request_add}, name, none);
-  if (!e.request_remove.holds_name(name)) e.request_remove.push_back(name);
+  remove_field(edits_->request_set, edits_->request_add, edits_->request_remove, name);
 }
 
 void Context::set_response_header(std::string_view name, std::string_view value) {
-  Edits& e = *edits_;
-  drop_named({&e.response_set, &e.response_add}, name, value);
-  e.response_set.emplace_back(name, value);
+  set_field(edits_->response_set, edits_->response_add, name, value);
 }
 
 void Context::add_response_header(std::string_view name, std::string_view value) {
@@ -87,10 +91,7 @@ void Context::add_response_header(std::string_view name, std::string_view value)
 }
 
 void Context::remove_response_header(std::string_view name) {
-  Edits& e = *edits_;
-  std::string_view none;
-  drop_named({&e.response_set, &e.response_add}, name, none);
-  if (!e.response_remove.holds_name(name)) e.response_remove.push_back(name);
+  remove_field(edits_->response_set, edits_->response_add, edits_->response_remove, name);
 }
 
 void Context::respond(uint16_t status, std::string body,
