@@ -107,7 +107,7 @@ class ClientConnection final : public upstream::UpstreamSink,
   void after_body();
   void run_chunk_hooks(bool request, std::string_view chunk, bool last);
   void answer_from_hooks();
-  // Appends the response headers the hooks set to a response made here.
+  // Appends the response headers the hooks set and added to a response made here.
   void add_set_headers(Response& res) const;
   bool run_request_hooks(size_t from);  // false when a middleware answered or paused
   // Context::Host

@@ -1,7 +1,7 @@
 // The exchange on a client connection: validating the request head, routing,
 // relaying to an upstream or a handler, and relaying the response back.
-#include <charconv>
 #include <bit>
+#include <charconv>
 #include <cstring>
 
 #include "core/client_connection.hpp"

@@ -1,8 +1,7 @@
 #include "http/local_response.hpp"
 
-#include <charconv>
-
 #include "http/byte_words.hpp"
+#include "http/decimal.hpp"
 #include "http/header_kind.hpp"
 #include "http/json_escape.hpp"
 #include "http/status.hpp"
@@ -12,9 +11,8 @@ namespace weir::http {
 
 namespace {
 void append_uint(std::string& out, uint64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, static_cast<size_t>(r.ptr - buf));
+  char buf[20];
+  out.append(buf, static_cast<size_t>(write_decimal(buf, v) - buf));
 }
 
 void append_status_line(std::string& out, int status) {
