@@ -3,11 +3,16 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/huge_arena.hpp"
+
 namespace weir::core {
 
 BufferPool::~BufferPool() {
-  for (char* p : free_) std::free(p);
+  for (char* p : free_)
+    if (!from_arena(p)) std::free(p);
 }
+
+bool BufferPool::from_arena(const char* p) const noexcept { return arena_ && arena_->owns(p); }
 
 IoBuffer BufferPool::take() {
   if (!free_.empty()) {
@@ -15,14 +20,16 @@ IoBuffer BufferPool::take() {
     free_.pop_back();
     return {p, block_};
   }
-  char* p = static_cast<char*>(std::malloc(block_));
+  char* p = arena_ ? static_cast<char*>(arena_->carve(block_)) : nullptr;
+  if (!p) p = static_cast<char*>(std::malloc(block_));
   return p ? IoBuffer{p, block_} : IoBuffer{};
 }
 
 void BufferPool::give(IoBuffer buf) {
   if (!buf.data) return;
   // Grown buffers (large heads) are rare; keeping them would pin memory.
-  if (buf.cap != block_ || free_.size() >= max_cached_) {
+  // Past the cache only the arena's are kept: they cannot be freed.
+  if (buf.cap != block_ || (free_.size() >= max_cached_ && !from_arena(buf.data))) {
     std::free(buf.data);
     return;
   }
@@ -33,6 +40,16 @@ bool BufferPool::grow(IoBuffer& buf, uint32_t min_cap) {
   if (buf.cap >= min_cap) return true;
   uint32_t cap = buf.cap ? buf.cap : 4096;
   while (cap < min_cap) cap *= 2;
+  if (buf.data && buf.cap == block_ && from_arena(buf.data)) {
+    // The arena's pieces stay the pool's: copy out and keep this one.
+    char* p = static_cast<char*>(std::malloc(cap));
+    if (!p) return false;
+    std::memcpy(p, buf.data, buf.cap);
+    free_.push_back(buf.data);
+    buf.data = p;
+    buf.cap = cap;
+    return true;
+  }
   char* p = static_cast<char*>(std::realloc(buf.data, cap));
   if (!p) return false;
   buf.data = p;

@@ -136,7 +136,7 @@ void ClientConnection::on_alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
       if (c->url_len_) c->url_off_ -= delta;
       c->fields_.shift(delta);
     } else if (c->rbuf_.cap < c->w_.snapshot()->limits.max_header_bytes + 2 * kMinReadRoom) {
-      BufferPool::grow(c->rbuf_, c->rbuf_.cap * 2);
+      c->io_.io.grow(c->rbuf_, c->rbuf_.cap * 2);
     }
   }
   if (!c->rbuf_.data || c->rlen_ >= c->rbuf_.cap) {

@@ -1,12 +1,15 @@
 // Middleware edits reused across exchanges: an exchange that runs middleware
 // takes one and gives it back when it ends, so once the pool is warm the
-// request path neither allocates nor zeroes a Context::Edits. Loop-affine
-// (one per worker); bounded, the excess is freed.
+// request path neither allocates nor zeroes a Context::Edits. Given an arena,
+// new edits are made in its huge pages while it has room
+// (core/huge_arena.hpp). Loop-affine (one per worker); bounded, the excess
+// is freed (the arena's are kept: the arena bounds them).
 #pragma once
 
-#include <memory>
+#include <new>
 #include <vector>
 
+#include "core/huge_arena.hpp"
 #include "weir/middleware.hpp"
 
 namespace weir::core {
@@ -16,18 +19,27 @@ class EditsPool {
   static constexpr size_t kMaxFree = 1024;  // about the exchanges a worker has in flight
   static constexpr size_t kKeepBytes = 16 * 1024;  // larger bodies are not kept
 
-  EditsPool() { free_.reserve(kMaxFree); }
+  explicit EditsPool(HugeArena* arena = nullptr) : arena_(arena) { free_.reserve(kMaxFree); }
+  ~EditsPool() {
+    for (Context::Edits* e : free_) destroy(e);
+  }
+  EditsPool(const EditsPool&) = delete;
+  EditsPool& operator=(const EditsPool&) = delete;
 
   Context::Edits* take() {
-    if (free_.empty()) return new Context::Edits();
-    Context::Edits* e = free_.back().release();
+    if (free_.empty()) {
+      if (void* p = arena_ ? arena_->carve(sizeof(Context::Edits)) : nullptr)
+        return new (p) Context::Edits();
+      return new Context::Edits();
+    }
+    Context::Edits* e = free_.back();
     free_.pop_back();
     return e;
   }
   // Clears `e` for its next exchange; its lists keep their buffers.
   void give(Context::Edits* e) noexcept {
     if (!e) return;
-    if (free_.size() >= kMaxFree) {
+    if (free_.size() >= kMaxFree && !(arena_ && arena_->owns(e))) {
       delete e;
       return;
     }
@@ -59,11 +71,21 @@ class EditsPool {
     e->body_set = e->in_body_phase = e->body_used = false;
     e->paused = e->responded = e->request_id_changed = false;
     e->request_id_len = e->client_ip_len = 0;
-    free_.emplace_back(e);
+    try {
+      free_.push_back(e);
+    } catch (...) {  // only past kMaxFree, with the arena's: they cannot be freed
+      e->~Edits();
+    }
   }
 
  private:
-  std::vector<std::unique_ptr<Context::Edits>> free_;
+  void destroy(Context::Edits* e) noexcept {
+    if (arena_ && arena_->owns(e)) e->~Edits();
+    else delete e;
+  }
+
+  HugeArena* arena_;
+  std::vector<Context::Edits*> free_;
 };
 
 }  // namespace weir::core

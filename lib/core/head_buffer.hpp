@@ -68,7 +68,7 @@ class HeadBuffer {
       if (!buf_.data) return fail();
     }
     if (len_ + n > buf_.cap) {
-      if (len_ + n > (1u << 24) || !BufferPool::grow(buf_, static_cast<uint32_t>(len_ + n)))
+      if (len_ + n > (1u << 24) || !pool_.grow(buf_, static_cast<uint32_t>(len_ + n)))
         return fail();
     }
     return true;

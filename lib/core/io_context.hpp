@@ -6,6 +6,7 @@
 
 #include "core/buffer_pool.hpp"
 #include "core/edits_pool.hpp"
+#include "core/huge_arena.hpp"
 #include "core/write_batch.hpp"
 #include "http/head_fields.hpp"
 
@@ -32,10 +33,12 @@ struct IoContext {
   IovBatch up;    // toward an upstream
   IovBatch down;  // toward a client
   uv_loop_t* loop = nullptr;
-  BufferPool io{BufferPool::kSize};               // read buffers
-  BufferPool heads{4096};                         // built message heads
-  BufferPool fields{http::HeadFields::kBlockSize};  // header tables
-  EditsPool edits;                                 // middleware edits
+  // Before the pools, so that it outlives them: they hold its pieces.
+  HugeArena arena;
+  BufferPool io{BufferPool::kSize, &arena};                  // read buffers
+  BufferPool heads{4096, &arena};                            // built message heads
+  BufferPool fields{http::HeadFields::kBlockSize, &arena};  // header tables
+  EditsPool edits{&arena};                                   // middleware edits
   WriteBatch batch;  // small writes, sent when the iteration's callbacks are done
 };
 

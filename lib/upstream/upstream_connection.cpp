@@ -147,7 +147,7 @@ void UpstreamConnection::on_alloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
   }
   if (c->rbuf_.data && c->rpos_ == c->rlen_ && !c->in_head_) c->rpos_ = c->rlen_ = 0;
   if (c->rbuf_.data && c->rlen_ == c->rbuf_.cap && c->in_head_ && c->rbuf_.cap < kMaxResponseHead)
-    core::BufferPool::grow(c->rbuf_, c->rbuf_.cap * 2);
+    c->io_.io.grow(c->rbuf_, c->rbuf_.cap * 2);
   if (!c->rbuf_.data || c->rlen_ == c->rbuf_.cap) {
     *buf = uv_buf_init(nullptr, 0);  // makes on_read see UV_ENOBUFS
     return;
