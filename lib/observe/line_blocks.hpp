@@ -2,8 +2,8 @@
 // blocks: a worker appends without a lock or a system call, one writer
 // thread drains. The blocks the writer has finished go back to the worker
 // most recently drained first, so while the writer keeps up the worker
-// writes into a few blocks that are still in cache instead of walking the
-// whole bound (every line a cache miss, and the worker's own data evicted).
+// cycles through the few blocks one drain interval fills instead of walking
+// the whole bound (more memory touched, more of the worker's data evicted).
 //
 // Protocol. The producer fills its current block and publishes the bytes
 // written so far with a release store of `used`. When a line does not fit,
