@@ -13,9 +13,13 @@
 #               origins (four by default), all on the load core
 #   middleware  weir alone: no middleware, then jwt + rate_limit + access_log,
 #               then each of the three alone (MW_VARIANTS)
+#   middleware-pair
+#               weir without middleware and weir with MW_PAIR, two gateways
+#               on the proxy core at once, each loaded by its own wrk, in
+#               ROUNDS rounds: both see the same machine at the same time
 # See benchmarks/README.md for what every number means.
 #
-#   benchmarks/e2e/run.sh [all|throughput|idle|balance|middleware]
+#   benchmarks/e2e/run.sh [all|throughput|idle|balance|middleware|middleware-pair]
 #
 # Environment (defaults in brackets):
 #   DURATION      seconds of load per measurement [10]
@@ -29,6 +33,11 @@
 #   MW_VARIANTS   middleware rows, "+"-joined from jwt, rate_limit and
 #                 access_log, or "none" [none jwt+rate_limit+access_log jwt
 #                 rate_limit access_log]
+#   MW_PAIR       the middleware-pair mode's variant [jwt+rate_limit+access_log]
+#   ROUNDS        measured rounds of the middleware-pair mode [5]
+#   MW_BASE       what the middleware-pair mode compares MW_PAIR with [none]
+#   PAIR_GATEWAY  the middleware-pair mode's gateway binary for MW_PAIR (with
+#                 MW_PAIR=$MW_BASE: two builds compared) [WEIR_GATEWAY]
 #   WEIR_GATEWAY  the gateway binary [build/examples/gateway/weir-gateway]
 #   PROXY_CPU     core the proxy is pinned to [0]
 #   LOAD_CPU      core wrk and the origin are pinned to [1]
@@ -51,6 +60,9 @@ IDLE_CONNS=${IDLE_CONNS:-10000}
 BALANCE_TARGETS=${BALANCE_TARGETS:-weir nginx haproxy}
 ORIGINS=${ORIGINS:-4}
 MW_VARIANTS=${MW_VARIANTS:-none jwt+rate_limit+access_log jwt rate_limit access_log}
+MW_PAIR=${MW_PAIR:-jwt+rate_limit+access_log}
+ROUNDS=${ROUNDS:-5}
+MW_BASE=${MW_BASE:-none}
 WEIR_GATEWAY=${WEIR_GATEWAY:-$ROOT/build/examples/gateway/weir-gateway}
 PROXY_CPU=${PROXY_CPU:-0}
 LOAD_CPU=${LOAD_CPU:-1}
@@ -64,8 +76,8 @@ CLK_TCK=$(getconf CLK_TCK)
 PRIO=()
 if [[ -n ${NICE:-} ]]; then PRIO=(nice -n "$NICE"); fi
 
-case $MODE in all | throughput | idle | balance | middleware) ;; *)
-    echo "usage: $0 [all|throughput|idle|balance|middleware]" >&2
+case $MODE in all | throughput | idle | balance | middleware | middleware-pair) ;; *)
+    echo "usage: $0 [all|throughput|idle|balance|middleware|middleware-pair]" >&2
     exit 2
     ;;
 esac
@@ -314,8 +326,10 @@ start_proxy() {
     case $target in
     relay) start relay "$PROXY_CPU" "$TMP/relay" "$PROXY_PORT" "$ORIGIN_PORT" ;;
     weir)
-        fill "$HERE/weir.json.in" "$TMP/weir.json" "$PROXY_PORT"
-        start weir "$PROXY_CPU" "$WEIR_GATEWAY" --config "$TMP/weir.json"
+        # A config and a log per gateway: the middleware-pair mode runs two.
+        fill "$HERE/weir.json.in" "$TMP/weir-$PROXY_PORT.json" "$PROXY_PORT"
+        start "weir-$PROXY_PORT" "$PROXY_CPU" "$WEIR_GATEWAY" --config "$TMP/weir-$PROXY_PORT.json"
+        target=weir-$PROXY_PORT
         ;;
     nginx)
         fill "$HERE/nginx.conf.in" "$TMP/nginx.conf" "$PROXY_PORT"
@@ -349,15 +363,15 @@ to_ms() {
         printf "%.3f", v }'
 }
 
-# wrk pinned next to the origin; bounded by DURATION plus a margin in case a
-# proxy stops answering.
+# load CONNS SECS [PORT]: wrk pinned next to the origin, at PROXY_PORT or
+# PORT; bounded by DURATION plus a margin in case a proxy stops answering.
 load() {
-    local conns=$1 secs=$2
+    local conns=$1 secs=$2 port=${3:-$PROXY_PORT}
     local args=() h
     for h in "${REQ_HEADERS[@]+"${REQ_HEADERS[@]}"}"; do args+=(-H "$h"); done
     run_job timeout $((secs + 30)) taskset -c "$LOAD_CPU" "${PRIO[@]+"${PRIO[@]}"}" \
         wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s --latency "${args[@]+"${args[@]}"}" \
-        "http://127.0.0.1:$PROXY_PORT/"
+        "http://127.0.0.1:$port/"
 }
 
 # ACCESS_LOG: a file the proxy logs one line per request to, or empty.
@@ -548,6 +562,7 @@ middleware_json() {
 # limiter's RateLimit-Limit header (rate_limit).
 check_middleware() {
     local head
+    [[ $1 != none ]] || return 0
     if [[ $1 == *jwt* ]]; then
         head=$(http_head "$PROXY_PORT" "X-Probe: no-token")
         head=${head%%$'\n'*}
@@ -623,6 +638,96 @@ run_middleware() {
     python3 "$HERE/table.py" middleware "$ROWS"
 }
 
+# The middleware-pair mode: the rows of `middleware` follow each other while
+# the machine drifts, and on a shared machine the drift between two rows is
+# often wider than the cost being measured. Here the two gateways share the
+# proxy core at the same time, each loaded by its own wrk (both on the load
+# core, like the one origin they share), so both see the same machine. Each
+# gets about half the core; CPU per request is what compares them.
+PAIR_PORT=()
+PAIR_PID=()
+
+# measure_pair CONNS ROUND: one round, both gateways loaded at once; a row
+# per gateway into ROWS, with the round as a 14th column.
+measure_pair() {
+    local conns=$1 round=$2 i jobs=() p0=() p1=() x0 x1 y0 y1 o0 o1 w0 w1 l0=0 logged=-
+    local out requests rps p50 p99 errors other names=("$MW_BASE" "$MW_PAIR")
+    for i in 0 1; do
+        load "$conns" "$WARMUP" "${PAIR_PORT[i]}" >/dev/null &
+        jobs+=($!)
+    done
+    for i in "${jobs[@]}"; do wait "$i" || note "c=$conns: warm-up load failed"; done
+    if [[ -n $ACCESS_LOG ]]; then l0=$(log_lines); fi
+    for i in 0 1; do p0+=("$(cpu_ticks "${PAIR_PID[i]}")"); done
+    o0=$(origin_ticks)
+    children_ticks
+    w0=$CHILD_TICKS x0=$(core_busy_ticks "$PROXY_CPU") y0=$(core_busy_ticks "$LOAD_CPU")
+    jobs=()
+    for i in 0 1; do
+        load "$conns" "$DURATION" "${PAIR_PORT[i]}" >"$TMP/wrk-pair-$i-$conns-$round.txt" &
+        jobs+=($!)
+    done
+    for i in "${jobs[@]}"; do wait "$i" || note "c=$conns: wrk failed or timed out"; done
+    x1=$(core_busy_ticks "$PROXY_CPU") y1=$(core_busy_ticks "$LOAD_CPU")
+    children_ticks
+    w1=$CHILD_TICKS
+    for i in 0 1; do p1+=("$(cpu_ticks "${PAIR_PID[i]}")"); done
+    o1=$(origin_ticks)
+    if [[ -n $ACCESS_LOG ]]; then logged=$(($(log_lines) - l0)); fi
+    other="$(((x1 - x0) - (p1[0] - p0[0]) - (p1[1] - p0[1])))/$(((y1 - y0) - (o1 - o0) - (w1 - w0)))"
+    for i in 0 1; do
+        out=$TMP/wrk-pair-$i-$conns-$round.txt
+        requests=$(awk '/requests in/ {print $1}' "$out")
+        rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+        p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
+        p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
+        errors=$(awk -F'[ ,]+' '/Socket errors/ {n += $5 + $7 + $9 + $11}
+                                /Non-2xx/ {n += $NF} END {print n + 0}' "$out")
+        if ! kill -0 "${PAIR_PID[i]}" 2>/dev/null; then note "${names[i]} exited during the run"; fi
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${names[i]}" "$conns" \
+            "${requests:-0}" "${rps:-0}" "$p50" "$p99" "$((p1[i] - p0[i]))" "$CLK_TCK" \
+            "$(peak_rss_kib "${PAIR_PID[i]}")" "$errors" "$other" "$DURATION" \
+            "$([[ $i == 1 ]] && echo "$logged" || echo -)" "$round" >>"$ROWS"
+        note "${names[i]} c=$conns round $round: ${rps:-0} req/s, $((p1[i] - p0[i])) ticks, errors $errors"
+    done
+}
+
+run_middleware_pair() {
+    local conns round i variant
+    ROWS=$TMP/middleware-pair.tsv
+    set_capacity 4096
+    : >"$ROWS"
+    if [[ "$MW_BASE $MW_PAIR" == *access_log* ]]; then warm_page_cache; fi
+    REQ_HEADERS=("Authorization: Bearer $(make_jwt)")
+    for conns in $CONNS; do
+        PAIR_PORT=() PAIR_PID=() ACCESS_LOG=""
+        for variant in "$MW_BASE" "$MW_PAIR"; do
+            # The access log counted is the variant's (the base's is not).
+            local log=$TMP/access-pair-${#PAIR_PID[@]}-$conns.log
+            ACCESS_LOG=""
+            if [[ $variant == *access_log* ]]; then ACCESS_LOG=$log; fi
+            WEIR_MIDDLEWARE=$(middleware_json "$variant" "$log") || return 1
+            if ((${#PAIR_PID[@]})); then
+                WEIR_GATEWAY=${PAIR_GATEWAY:-$WEIR_GATEWAY} start_proxy weir || return 1
+            else
+                start_proxy weir || return 1
+            fi
+            check_middleware "$variant" || return 1
+            PAIR_PORT+=("$PROXY_PORT") PAIR_PID+=("$PROXY_PID")
+        done
+        for ((round = 1; round <= ROUNDS; round++)); do measure_pair "$conns" "$round"; done
+        for i in "${PAIR_PID[@]}"; do stop_pid "$i"; done
+        PROXY_PID=""
+        if [[ ${KEEP_TMP:-0} != 1 ]]; then rm -f "$TMP"/access-pair-*-"$conns".log; fi
+    done
+    ACCESS_LOG="" WEIR_MIDDLEWARE=""
+    echo
+    echo "Middleware pair: weir with $MW_BASE and with $MW_PAIR, both on core $PROXY_CPU at once," \
+        "${DURATION} s per round, one wrk -t1 each and the origin on core $LOAD_CPU${NICE:+, all at nice $NICE}."
+    echo
+    python3 "$HERE/table.py" pair "$ROWS"
+}
+
 run_idle() {
     local target
     # The idle clients, plus room for origin connections and the probe.
@@ -661,8 +766,8 @@ if [[ $MODE == all || $MODE == idle ]] && ((2 * (IDLE_CONNS + 900) + 14 > NOFILE
     note "descriptor limit $NOFILE: $fit idle connections instead of $IDLE_CONNS"
     IDLE_CONNS=$fit
 fi
-# The middleware mode measures weir alone.
-if [[ $MODE == middleware ]] && ! have_target weir; then exit 1; fi
+# The middleware modes measure weir alone.
+if [[ $MODE == middleware* ]] && ! have_target weir; then exit 1; fi
 TMP=$(mktemp -d /tmp/weir-e2e.XXXXXX)
 build_tools
 if [[ $MODE == balance ]]; then start_origins "$ORIGINS"; else start_origins 1; fi
@@ -676,4 +781,5 @@ throughput) run_throughput ;;
 idle) run_idle ;;
 balance) run_balance ;;
 middleware) run_middleware ;;
+middleware-pair) run_middleware_pair ;;
 esac

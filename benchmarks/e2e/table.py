@@ -8,6 +8,9 @@ benchmarks/README.md shows.
                                        (other_ticks: "PROXY_CORE/LOAD_CORE";
                                        logged_lines "-" without an access log)
   table.py middleware ROWS.tsv   the same rows, one per middleware variant
+  table.py pair ROWS.tsv         the same rows with a round number appended:
+                                 per round, the base and the variant, measured
+                                 at the same time on one core
   table.py idle ROWS.tsv         rows: target count base_kib connected_kib
                                        requested_kib open_after
 
@@ -16,7 +19,8 @@ measured directly at the same connection count (a column only when there are
 direct rows), and proxy CPU per request against the better (lower) of nginx
 and HAProxy at the same connection count. The middleware table compares each
 variant with the rows without middleware ("none", measured first and last)
-at the same connection count: with the mean of the two.
+at the same connection count: with the mean of the two. The pair table
+compares the two gateways of each round, which shared the proxy core.
 """
 import sys
 
@@ -119,6 +123,58 @@ def middleware(rows):
               f"| {r['other'][0]:.2f} / {r['other'][1]:.2f} |")
 
 
+def median(values):
+    v = sorted(values)
+    n = len(v)
+    return None if not n else (v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2)
+
+
+def pair(rows):
+    # Rows come in rounds: the base ("none" unless MW_BASE said otherwise),
+    # then the variant (the same middleware when two builds are compared),
+    # of one connection count.
+    rounds = {}
+    for row in rows:
+        r = parse([row[:13]])[0]
+        pr = rounds.setdefault((r["conns"], int(row[13])), {})
+        pr["variant" if "base" in pr else "base"] = r
+    if len(rows) > 1:
+        print(f"Base: {rows[0][0]}. Variant: {rows[1][0]}.")
+        print()
+    print("| conns | round | req/s base | req/s variant | CPU µs/req base "
+          "| CPU µs/req variant | core share base / variant | CPU cost "
+          "| throughput cost, a core each | errors, non-2xx "
+          "| access log lines per request | other load, proxy/load core |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    costs = {}
+    for (conns, rnd), pr in sorted(rounds.items()):
+        a, b = pr.get("base"), pr.get("variant")
+        if not a or not b:
+            continue
+        cpu_cost = tput_cost = None
+        if a["cpu_us"] and b["cpu_us"]:
+            cpu_cost = (b["cpu_us"] / a["cpu_us"] - 1) * 100
+            # What each would serve on a core of its own: req/s = 1 / CPU.
+            tput_cost = (1 - a["cpu_us"] / b["cpu_us"]) * 100
+            costs.setdefault(conns, []).append((cpu_cost, tput_cost))
+        share = [r["cpu_us"] * r["requests"] / 1e6 / float(rows[0][11])
+                 if r["cpu_us"] else 0 for r in (a, b)]
+        per_req = (b["logged"] / b["requests"]
+                   if b["logged"] is not None and b["requests"] else None)
+        print(f"| {conns} | {rnd} | {a['rps']:,.0f} | {b['rps']:,.0f} "
+              f"| {fmt(a['cpu_us'], '.2f')} | {fmt(b['cpu_us'], '.2f')} "
+              f"| {share[0]:.2f} / {share[1]:.2f} | {fmt(cpu_cost, '+.1f')} % "
+              f"| {fmt(tput_cost, '+.1f')} % | {a['errors']} / {b['errors']} "
+              f"| {fmt(per_req, '.4f')} | {a['other'][0]:.2f} / {a['other'][1]:.2f} |")
+    print()
+    print("| conns | rounds | CPU cost, median | throughput cost, median (min … max) |")
+    print("|---:|---:|---:|---:|")
+    for conns, cs in sorted(costs.items()):
+        t = [c[1] for c in cs]
+        print(f"| {conns} | {len(cs)} | {median([c[0] for c in cs]):+.1f} % "
+              f"| {median(t):+.1f} % ({min(t):+.1f} … {max(t):+.1f}) |")
+
+
 def idle(rows):
     print("| target | idle conns | base RSS MiB | KiB/conn, connected only "
           "| KiB/conn, after one request | still open |")
@@ -133,9 +189,10 @@ def idle(rows):
 
 
 def main():
-    tables = {"throughput": throughput, "middleware": middleware, "idle": idle}
+    tables = {"throughput": throughput, "middleware": middleware, "pair": pair,
+              "idle": idle}
     if len(sys.argv) != 3 or sys.argv[1] not in tables:
-        sys.exit("usage: table.py throughput|middleware|idle ROWS.tsv")
+        sys.exit("usage: table.py throughput|middleware|pair|idle ROWS.tsv")
     tables[sys.argv[1]](read_rows(sys.argv[2]))
 
 
