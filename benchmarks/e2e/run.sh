@@ -411,6 +411,18 @@ children_ticks() {
 
 tree_ticks_or_zero() { if [[ -n $1 ]]; then cpu_ticks "$1"; else echo 0; fi; }
 
+# read_wrk FILE: sets the caller's requests, rps, p50, p99 (ms) and errors
+# from wrk's output; errors are socket errors (connect, read, write,
+# timeout) plus non-2xx/3xx answers.
+read_wrk() {
+    requests=$(awk '/requests in/ {print $1}' "$1")
+    rps=$(awk '/^Requests\/sec:/ {print $2}' "$1")
+    p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$1")")
+    p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$1")")
+    errors=$(awk -F'[ ,]+' '/Socket errors/ {n += $5 + $7 + $9 + $11}
+                            /Non-2xx/ {n += $NF} END {print n + 0}' "$1")
+}
+
 # measure LABEL CONNS: one row of a throughput table into $ROWS; with an
 # ACCESS_LOG, also the lines logged during the measured run.
 ROWS=""
@@ -442,13 +454,7 @@ measure() {
     # the row's req/s and latency are not trustworthy.
     other="$(((x1 - x0) - (p1 - p0)))/$(((y1 - y0) - (o1 - o0) - (w1 - w0)))"
 
-    requests=$(awk '/requests in/ {print $1}' "$out")
-    rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
-    p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
-    p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
-    # Socket errors (connect, read, write, timeout) plus non-2xx/3xx answers.
-    errors=$(awk -F'[ ,]+' '/Socket errors/ {n += $5 + $7 + $9 + $11}
-                            /Non-2xx/ {n += $NF} END {print n + 0}' "$out")
+    read_wrk "$out"
     if [[ -n $PROXY_PID ]] && ! kill -0 "$PROXY_PID" 2>/dev/null; then
         note "$target exited during the run; its log:"
         cat "$TMP/$PROXY_NAME.log" >&2
@@ -651,7 +657,7 @@ PAIR_PID=()
 # per gateway into ROWS, with the round as a 14th column.
 measure_pair() {
     local conns=$1 round=$2 i jobs=() p0=() p1=() x0 x1 y0 y1 o0 o1 w0 w1 l0=0 logged=-
-    local out requests rps p50 p99 errors other names=("$MW_BASE" "$MW_PAIR")
+    local requests rps p50 p99 errors other names=("$MW_BASE" "$MW_PAIR")
     for i in 0 1; do
         load "$conns" "$WARMUP" "${PAIR_PORT[i]}" >/dev/null &
         jobs+=($!)
@@ -676,13 +682,7 @@ measure_pair() {
     if [[ -n $ACCESS_LOG ]]; then logged=$(($(log_lines) - l0)); fi
     other="$(((x1 - x0) - (p1[0] - p0[0]) - (p1[1] - p0[1])))/$(((y1 - y0) - (o1 - o0) - (w1 - w0)))"
     for i in 0 1; do
-        out=$TMP/wrk-pair-$i-$conns-$round.txt
-        requests=$(awk '/requests in/ {print $1}' "$out")
-        rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
-        p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
-        p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
-        errors=$(awk -F'[ ,]+' '/Socket errors/ {n += $5 + $7 + $9 + $11}
-                                /Non-2xx/ {n += $NF} END {print n + 0}' "$out")
+        read_wrk "$TMP/wrk-pair-$i-$conns-$round.txt"
         if ! kill -0 "${PAIR_PID[i]}" 2>/dev/null; then note "${names[i]} exited during the run"; fi
         printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${names[i]}" "$conns" \
             "${requests:-0}" "${rps:-0}" "$p50" "$p99" "$((p1[i] - p0[i]))" "$CLK_TCK" \

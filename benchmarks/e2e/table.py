@@ -57,6 +57,11 @@ def parse(rows):
     return parsed
 
 
+def lines_per_request(r):
+    """Access log lines the row gained per request wrk completed, or None."""
+    return r["logged"] / r["requests"] if r["logged"] is not None and r["requests"] else None
+
+
 def throughput(rows):
     parsed = parse(rows)
     direct = {r["conns"]: r["rps"] for r in parsed if r["target"] == "direct"}
@@ -114,8 +119,7 @@ def middleware(rows):
             rps_cost = (1 - r["rps"] / b["rps"]) * 100
             if r["cpu_us"] is not None and b["cpu_us"]:
                 cpu_cost = (r["cpu_us"] / b["cpu_us"] - 1) * 100
-        per_req = (r["logged"] / r["requests"]
-                   if r["logged"] is not None and r["requests"] else None)
+        per_req = lines_per_request(r)
         print(f"| {label} | {r['conns']} | {r['rps']:,.0f} | {fmt(rps_cost, '+.1f')}"
               f"{'' if rps_cost is None else ' %'} | {fmt(r['cpu_us'], '.2f')} "
               f"| {fmt(cpu_cost, '+.1f')}{'' if cpu_cost is None else ' %'} "
@@ -159,8 +163,7 @@ def pair(rows):
             costs.setdefault(conns, []).append((cpu_cost, tput_cost))
         share = [r["cpu_us"] * r["requests"] / 1e6 / float(rows[0][11])
                  if r["cpu_us"] else 0 for r in (a, b)]
-        per_req = (b["logged"] / b["requests"]
-                   if b["logged"] is not None and b["requests"] else None)
+        per_req = lines_per_request(b)
         print(f"| {conns} | {rnd} | {a['rps']:,.0f} | {b['rps']:,.0f} "
               f"| {fmt(a['cpu_us'], '.2f')} | {fmt(b['cpu_us'], '.2f')} "
               f"| {share[0]:.2f} / {share[1]:.2f} | {fmt(cpu_cost, '+.1f')} % "
