@@ -41,11 +41,15 @@ bool BufferPool::grow(IoBuffer& buf, uint32_t min_cap) {
   uint32_t cap = buf.cap ? buf.cap : 4096;
   while (cap < min_cap) cap *= 2;
   if (buf.data && buf.cap == block_ && from_arena(buf.data)) {
-    // The arena's pieces stay the pool's: copy out and keep this one.
+    // The arena's pieces stay the pool's: copy out and keep this one (or,
+    // without memory for the free list, leave it unused: the arena bounds it).
     char* p = static_cast<char*>(std::malloc(cap));
     if (!p) return false;
     std::memcpy(p, buf.data, buf.cap);
-    free_.push_back(buf.data);
+    try {
+      free_.push_back(buf.data);
+    } catch (...) {
+    }
     buf.data = p;
     buf.cap = cap;
     return true;
