@@ -1,7 +1,5 @@
 #include <algorithm>
-#include <array>
 #include <cstring>
-#include <initializer_list>
 
 #include "http/local_response.hpp"
 #include "weir/middleware.hpp"
@@ -28,38 +26,33 @@ void set_aside(std::string_view& name, std::string_view& value) {
 }
 
 // The part of drop_named() for lists that may hold `name`.
-void drop_held(std::initializer_list<FieldList*> from, std::string_view& name,
-               std::string_view& value) {
-  std::array<bool, 2> held{};
-  size_t i = 0;
-  for (FieldList* l : from) held[i++] = l->holds_name(name);
-  if (!held[0] && !held[1]) return;
+void drop_held(FieldList& set, FieldList& add, std::string_view& name, std::string_view& value) {
+  const bool in_set = set.holds_name(name), in_add = add.holds_name(name);
+  if (!in_set && !in_add) return;
   set_aside(name, value);
-  i = 0;
-  for (FieldList* l : from)
-    if (held[i++]) l->erase_if([&](const auto& kv) { return iequals(kv.first, name); });
+  auto named = [&](const auto& kv) { return iequals(kv.first, name); };
+  if (in_set) set.erase_if(named);
+  if (in_add) add.erase_if(named);
 }
 
-// Drops the entries named `name` from the lists `from` (one or two), for
+// Drops the entries named `name` from a side's set and added fields, for
 // set and remove, first copying name and value aside when there are any.
-// Most edits name a field that no list holds: the lists' name masks alone
-// tell, without a call.
-inline void drop_named(std::initializer_list<FieldList*> from, std::string_view& name,
+// Most edits name a field that neither list holds: the lists' name masks
+// alone tell, without a call.
+inline void drop_named(FieldList& set, FieldList& add, std::string_view& name,
                        std::string_view& value) {
-  bool may = false;
-  for (FieldList* l : from) may |= l->may_hold(name);
-  if (may) drop_held(from, name, value);
+  if (set.may_hold(name) || add.may_hold(name)) drop_held(set, add, name, value);
 }
 
 // Set and remove, the same on the request's lists and on the response's.
 void set_field(FieldList& set, FieldList& add, std::string_view name, std::string_view value) {
-  drop_named({&set, &add}, name, value);
+  drop_named(set, add, name, value);
   set.emplace_back(name, value);
 }
 
 void remove_field(FieldList& set, FieldList& add, NameList& remove, std::string_view name) {
   std::string_view none;
-  drop_named({&set, &add}, name, none);
+  drop_named(set, add, name, none);
   if (!remove.holds_name(name)) remove.push_back(name);
 }
 
