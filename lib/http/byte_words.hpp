@@ -51,15 +51,22 @@ constexpr uint64_t has_byte(uint64_t w, unsigned char c) noexcept { return has_z
 // `w` with 'A'-'Z' lowered (0x80 >> 2 is the case bit, 0x20).
 constexpr uint64_t lower(uint64_t w) noexcept { return w | (bytes_in(w, 'A', 'Z') >> 2); }
 
-// Calls f(word) for the words covering [p, p + n), n >= 1, the last one
-// overlapping the one before it (or load_short() below 8 bytes); stops and
-// returns false at the first word f refuses.
+// Calls f(word of a, word of b) for the words covering [a, a + n) and
+// [b, b + n) at the same offsets, n >= 1, the last pair overlapping the one
+// before it (or load_short() below 8 bytes); stops and returns false at the
+// first pair f refuses.
+template <typename F>
+bool all_word_pairs(const char* a, const char* b, size_t n, F f) noexcept {
+  if (n < 8) return f(load_short(a, n), load_short(b, n));
+  for (size_t i = 0; i + 8 < n; i += 8)
+    if (!f(load8(a + i), load8(b + i))) return false;
+  return f(load8(a + n - 8), load8(b + n - 8));
+}
+
+// The same over one range: f(word).
 template <typename F>
 bool all_words(const char* p, size_t n, F f) noexcept {
-  if (n < 8) return f(load_short(p, n));
-  for (size_t i = 0; i + 8 < n; i += 8)
-    if (!f(load8(p + i))) return false;
-  return f(load8(p + n - 8));
+  return all_word_pairs(p, p, n, [&f](uint64_t w, uint64_t) { return f(w); });
 }
 
 }  // namespace weir::http::words

@@ -9,14 +9,10 @@ namespace weir {
 // at a time, the last word overlapping the one before it.
 bool iequals(std::string_view a, std::string_view b) noexcept {
   namespace w = http::words;
-  const size_t n = a.size();
-  if (n != b.size()) return false;
-  if (n == 0) return true;
-  const char *x = a.data(), *y = b.data();
-  if (n < 8) return w::lower(w::load_short(x, n)) == w::lower(w::load_short(y, n));
-  for (size_t i = 0; i + 8 < n; i += 8)
-    if (w::lower(w::load8(x + i)) != w::lower(w::load8(y + i))) return false;
-  return w::lower(w::load8(x + n - 8)) == w::lower(w::load8(y + n - 8));
+  if (a.size() != b.size()) return false;
+  return a.empty() || w::all_word_pairs(a.data(), b.data(), a.size(), [](uint64_t x, uint64_t y) {
+           return w::lower(x) == w::lower(y);
+         });
 }
 
 }  // namespace weir
