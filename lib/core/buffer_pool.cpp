@@ -9,10 +9,8 @@ namespace weir::core {
 
 BufferPool::~BufferPool() {
   for (char* p : free_)
-    if (!from_arena(p)) std::free(p);
+    if (!carved_from(arena_, p)) std::free(p);
 }
-
-bool BufferPool::from_arena(const char* p) const noexcept { return arena_ && arena_->owns(p); }
 
 IoBuffer BufferPool::take() {
   if (!free_.empty()) {
@@ -29,7 +27,7 @@ void BufferPool::give(IoBuffer buf) {
   if (!buf.data) return;
   // Grown buffers (large heads) are rare; keeping them would pin memory.
   // Past the cache only the arena's are kept: they cannot be freed.
-  if (buf.cap != block_ || (free_.size() >= max_cached_ && !from_arena(buf.data))) {
+  if (buf.cap != block_ || (free_.size() >= max_cached_ && !carved_from(arena_, buf.data))) {
     std::free(buf.data);
     return;
   }
@@ -40,7 +38,7 @@ bool BufferPool::grow(IoBuffer& buf, uint32_t min_cap) {
   if (buf.cap >= min_cap) return true;
   uint32_t cap = buf.cap ? buf.cap : 4096;
   while (cap < min_cap) cap *= 2;
-  if (buf.data && buf.cap == block_ && from_arena(buf.data)) {
+  if (buf.data && buf.cap == block_ && carved_from(arena_, buf.data)) {
     // The arena's pieces stay the pool's: copy out and keep this one (or,
     // without memory for the free list, leave it unused: the arena bounds it).
     char* p = static_cast<char*>(std::malloc(cap));

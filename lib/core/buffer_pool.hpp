@@ -41,8 +41,6 @@ class BufferPool {
   bool grow(IoBuffer& buf, uint32_t min_cap);
 
  private:
-  bool from_arena(const char* p) const noexcept;
-
   uint32_t block_;
   std::vector<char*> free_;
   size_t max_cached_;

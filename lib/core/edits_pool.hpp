@@ -39,7 +39,7 @@ class EditsPool {
   // Clears `e` for its next exchange; its lists keep their buffers.
   void give(Context::Edits* e) noexcept {
     if (!e) return;
-    if (free_.size() >= kMaxFree && !(arena_ && arena_->owns(e))) {
+    if (free_.size() >= kMaxFree && !carved_from(arena_, e)) {
       delete e;
       return;
     }
@@ -80,7 +80,7 @@ class EditsPool {
 
  private:
   void destroy(Context::Edits* e) noexcept {
-    if (arena_ && arena_->owns(e)) e->~Edits();
+    if (carved_from(arena_, e)) e->~Edits();
     else delete e;
   }
 

@@ -57,4 +57,10 @@ class HugeArena {
   char* end_ = nullptr;
 };
 
+// Whether `p` was carved from `arena`; false without one (a pool made
+// without an arena).
+inline bool carved_from(const HugeArena* arena, const void* p) noexcept {
+  return arena && arena->owns(p);
+}
+
 }  // namespace weir::core
