@@ -126,7 +126,7 @@ void BM_WorkerUpstreamPick(benchmark::State& state, Kind kind) {
   worker.policy = upstream::lb::make_policy(kind, weights, {}).policy;
   worker.active.assign(weights.size(), 0);
   for (size_t i = 0; i < weights.size(); ++i)
-    worker.endpoints.push_back(std::make_shared<upstream::EndpointPool>());
+    worker.endpoints.push_back(core::make_loop_ref<upstream::EndpointPool>());
   uint64_t h = 0;
   for (auto _ : state) benchmark::DoNotOptimize(worker.pick(h += 0x9e3779b97f4a7c15ULL, 0));
 }

@@ -458,9 +458,12 @@ void ClientConnection::end_exchange() {
   }
   release_endpoint();
   replay_.reset();
-  snap_.reset();
+  // The edits first: what they hold may belong to the snapshot's middleware
+  // (the jwt middleware's cache of this worker), which dropping the snapshot
+  // may destroy.
   io_.edits.give(edits_);
   edits_ = nullptr;
+  snap_.reset();
   body_buf_.clear();
   if (body_buf_.capacity() > 64 * 1024) std::string().swap(body_buf_);
   up_head_.release();

@@ -19,6 +19,7 @@
 #include "core/out_queue.hpp"
 #include "core/replay_body.hpp"
 #include "core/snapshot.hpp"
+#include "core/snapshot_ref.hpp"
 #include "http/head_fields.hpp"
 #include "upstream/health/outcome.hpp"
 #include "upstream/upstream_connection.hpp"
@@ -258,9 +259,9 @@ class ClientConnection final : public upstream::UpstreamSink,
   uint64_t request_seq_ = 0;
   int32_t upstream_index_ = -1;
   const Route* route_ = nullptr;
-  std::shared_ptr<const Snapshot> snap_;
+  SnapshotRef snap_;
   upstream::UpstreamConnection* up_ = nullptr;
-  std::shared_ptr<upstream::EndpointPool> endpoint_;
+  core::LoopRef<upstream::EndpointPool> endpoint_;
   std::string body_buf_;  // the whole request body: for a handler, or for on_request_body hooks
   Context::Edits* edits_ = nullptr;  // from io_.edits, while the exchange runs middleware
   std::shared_ptr<PauseState> pause_;      // while paused by Context::pause()

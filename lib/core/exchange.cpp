@@ -167,7 +167,7 @@ bool ClientConnection::validate_head() {
 }
 
 void ClientConnection::dispatch() {
-  snap_ = w_.snapshot();
+  snap_ = w_.current();
   std::string_view url(rbuf_.data + url_off_, url_len_);
   if (url.front() != '/') {
     size_t start = url.find("://") + 3;
@@ -540,7 +540,7 @@ void ClientConnection::mirror_request(const RoutePlan& plan) {
   upstream::WorkerUpstream& wu = w_.upstream_at(plan.mirror);
   uint32_t mi = wu.pick(wu.hash_key ? hash_request_key(*wu.hash_key) : 0, uv_now(io_.loop));
   if (mi == upstream::lb::kNone) return;
-  std::shared_ptr<upstream::EndpointPool> pool = wu.endpoints[mi];
+  core::LoopRef<upstream::EndpointPool> pool = wu.endpoints[mi];
   std::string copy;
   copy.reserve(up_head_.size() - path_len_ + body);
   copy.append(up_head_.data() + path_len_, up_head_.size() - path_len_);

@@ -46,7 +46,7 @@ class MirrorRequest final : public upstream::UpstreamSink {
     ++home_.in_flight;
   }
 
-  void start(std::shared_ptr<upstream::EndpointPool> pool) {
+  void start(core::LoopRef<upstream::EndpointPool> pool) {
     up_ = upstream::UpstreamConnection::connect(home_.io, std::move(pool), this);
   }
 
@@ -116,7 +116,7 @@ class MirrorRequest final : public upstream::UpstreamSink {
 
 }  // namespace
 
-bool send_mirror(uv_loop_t* loop, std::shared_ptr<upstream::EndpointPool> pool, std::string request,
+bool send_mirror(uv_loop_t* loop, core::LoopRef<upstream::EndpointPool> pool, std::string request,
                  bool head_request, uint32_t timeout_ms) {
   MirrorLoop& home = loop_state(loop);
   if (home.in_flight >= kMaxMirrorsInFlight || pool->open_count >= pool->options.max_connections) {

@@ -37,7 +37,7 @@ inline constexpr uint64_t kMaxMirrorBody = 64 * 1024;
 // Sends `request` (a complete HTTP/1.1 request: head and body) to `pool`'s
 // endpoint on `loop` and discards the response. `timeout_ms` bounds the wait
 // for the response. Returns false when the copy was skipped.
-bool send_mirror(uv_loop_t* loop, std::shared_ptr<upstream::EndpointPool> pool, std::string request,
+bool send_mirror(uv_loop_t* loop, core::LoopRef<upstream::EndpointPool> pool, std::string request,
                  bool head_request, uint32_t timeout_ms);
 
 // Counts a copy skipped before send_mirror (a body that cannot be copied).

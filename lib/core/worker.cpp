@@ -36,7 +36,7 @@ void Worker::install_pools(std::shared_ptr<const Snapshot> snap) {
     wu.active.assign(spec.addresses.size(), 0);
     wu.view = upstream::health::AvailabilityView(spec.health);
     for (size_t i = 0; i < spec.addresses.size(); ++i) {
-      std::shared_ptr<upstream::EndpointPool> found;
+      core::LoopRef<upstream::EndpointPool> found;
       for (auto& old : upstreams_) {
         if (old.name != spec.name) continue;
         for (auto& ep : old.endpoints)
@@ -47,7 +47,7 @@ void Worker::install_pools(std::shared_ptr<const Snapshot> snap) {
           }
       }
       if (!found) {
-        found = std::make_shared<upstream::EndpointPool>();
+        found = core::make_loop_ref<upstream::EndpointPool>();
         found->address = spec.addresses[i];
         found->addr = spec.resolved[i];
       }
@@ -71,6 +71,7 @@ void Worker::install_pools(std::shared_ptr<const Snapshot> snap) {
       }
   upstreams_ = std::move(next);
   snapshot_ = std::move(snap);
+  current_ = SnapshotRef(snapshot_);
 }
 
 int Worker::init(uv_loop_t* loop, const std::vector<int>& listen_fds, bool listen) {

@@ -16,6 +16,7 @@
 #include "core/io_context.hpp"
 #include "core/mailbox.hpp"
 #include "core/snapshot.hpp"
+#include "core/snapshot_ref.hpp"
 #include "upstream/endpoint_pool.hpp"
 #include "upstream/health/health_checker.hpp"
 #include "upstream/name_resolver.hpp"
@@ -57,6 +58,8 @@ class Worker {
 
   IoContext io;
   const std::shared_ptr<const Snapshot>& snapshot() const noexcept { return snapshot_; }
+  // The same snapshot, for an exchange to hold (core/snapshot_ref.hpp).
+  const SnapshotRef& current() const noexcept { return current_; }
   upstream::WorkerUpstream& upstream_at(int32_t i) noexcept { return upstreams_[i]; }
   uint64_t next_request_seq() noexcept { return ++request_seq_; }
   uint32_t index() const noexcept { return index_; }
@@ -98,6 +101,7 @@ class Worker {
 
   uint32_t index_;
   std::shared_ptr<const Snapshot> snapshot_;
+  SnapshotRef current_;
   std::vector<upstream::WorkerUpstream> upstreams_;
   uv_loop_t own_loop_;
   bool owns_loop_ = false;

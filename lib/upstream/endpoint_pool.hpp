@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/loop_ref.hpp"
 #include "upstream/address.hpp"
 #include "upstream/health/availability_view.hpp"
 #include "upstream/lb/policy.hpp"
@@ -18,7 +19,9 @@ namespace weir::upstream {
 
 class UpstreamConnection;
 
-struct EndpointPool {
+// Shared by the worker's upstream view, its exchanges and its connections,
+// all on the worker's loop.
+struct EndpointPool : core::LoopCounted {
   std::string address;    // the identity: the IP and port (format_address)
   std::string authority;  // as configured ("api.internal:80"): the Host of requests without one
   SocketAddress addr;
@@ -49,7 +52,7 @@ struct HashKey {
 // load-balancing policy and the requests it has in flight per endpoint.
 struct WorkerUpstream {
   std::string name;
-  std::vector<std::shared_ptr<EndpointPool>> endpoints;
+  std::vector<core::LoopRef<EndpointPool>> endpoints;
   std::unique_ptr<lb::Policy> policy;
   std::vector<uint32_t> active;  // endpoint order; least_request reads it
   const HashKey* hash_key = nullptr;  // set for ring_hash and maglev

@@ -39,11 +39,11 @@ const llhttp_settings_t& UpstreamConnection::settings() {
   return s;
 }
 
-UpstreamConnection::UpstreamConnection(core::IoContext& io, std::shared_ptr<EndpointPool> pool)
+UpstreamConnection::UpstreamConnection(core::IoContext& io, core::LoopRef<EndpointPool> pool)
     : io_(io), pool_(std::move(pool)) {}
 
 UpstreamConnection* UpstreamConnection::connect(core::IoContext& io,
-                                                std::shared_ptr<EndpointPool> pool,
+                                                core::LoopRef<EndpointPool> pool,
                                                 UpstreamSink* sink) {
   auto* c = new UpstreamConnection(io, std::move(pool));
   c->sink_ = sink;

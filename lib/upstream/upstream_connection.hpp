@@ -65,7 +65,7 @@ class UpstreamSink {
 class UpstreamConnection {
  public:
   // Starts connecting; the sink hears on_upstream_connected or an error.
-  static UpstreamConnection* connect(core::IoContext& io, std::shared_ptr<EndpointPool> pool,
+  static UpstreamConnection* connect(core::IoContext& io, core::LoopRef<EndpointPool> pool,
                                      UpstreamSink* sink);
   // Closes the pool's idle connections whose idle timeout has passed, and
   // those whose circuit-breaker connection slot a waiting request needs.
@@ -97,7 +97,7 @@ class UpstreamConnection {
  private:
   enum class State : uint8_t { connecting, active, idle, raw, closing };
 
-  UpstreamConnection(core::IoContext& io, std::shared_ptr<EndpointPool> pool);
+  UpstreamConnection(core::IoContext& io, core::LoopRef<EndpointPool> pool);
   void close() noexcept;
   void fail(UpstreamError e);
   void parse();
@@ -123,7 +123,7 @@ class UpstreamConnection {
   static const llhttp_settings_t& settings();
 
   core::IoContext& io_;
-  std::shared_ptr<EndpointPool> pool_;
+  core::LoopRef<EndpointPool> pool_;
   UpstreamSink* sink_ = nullptr;
   uv_tcp_t tcp_;
   core::LazyTimer timer_;
