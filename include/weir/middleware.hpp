@@ -161,6 +161,17 @@ class WEIR_API Context {
     ~Host() = default;
   };
 
+  // What keeps an exchange's `claims` alive when the shared_ptr does not own
+  // them: a cache entry of one worker, counted without atomics (the jwt
+  // middleware). Released once, on the exchange's thread, with the edits.
+  class Hold {
+   public:
+    virtual void release() noexcept = 0;
+
+   protected:
+    ~Hold() = default;
+  };
+
   // The edits the hooks made; the gateway applies them. What most exchanges
   // with middleware touch comes first and fits a few cache lines: the flags,
   // the lists' heads and then, in room lent from the end of this object, the
@@ -175,10 +186,23 @@ class WEIR_API Context {
       request_add.lend(room_ + kRequestAddAt, kNamesRoom);
       request_remove.lend(room_ + kRequestRemoveAt, kNamesRoom);
     }
+    ~Edits() { drop_claims(); }
+
+    // `claims` (not owned) as the exchange's, kept alive by `hold`.
+    void hold_claims(const void* claims, Hold* hold) noexcept {
+      drop_claims();
+      this->claims = std::shared_ptr<const void>(std::shared_ptr<const void>(), claims);
+      claims_hold = hold;
+    }
+    void drop_claims() noexcept {
+      claims.reset();
+      if (claims_hold) std::exchange(claims_hold, nullptr)->release();
+    }
 
     Host* host = nullptr;
     uint64_t start_ns = 0;  // when the exchange began (uv_hrtime()); 0 outside a gateway
     std::shared_ptr<const void> claims;  // a verified JWT's claims (jwt middleware)
+    Hold* claims_hold = nullptr;  // keeps `claims` alive when the shared_ptr does not
     int32_t upstream = -1;  // set_upstream(): an index into the snapshot's upstreams
     bool paused = false;    // the running hook paused the exchange
     bool responded = false;

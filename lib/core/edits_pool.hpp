@@ -52,7 +52,7 @@ class EditsPool {
     e->request_remove.clear();
     e->path.clear();
     e->endpoint.clear();
-    e->claims.reset();
+    e->drop_claims();
     e->host = nullptr;
     e->start_ns = 0;
     e->upstream = -1;

@@ -100,24 +100,27 @@ MiddlewareResult make_jwt(std::string_view json) {
     for (const auto& [claim, header] : spec->forward) ctx.remove_request_header(header);
     std::string_view token = bearer_credentials(ctx.request().header("authorization"));
     const int64_t now = now_ms();
+    // A token this thread's front holds needs no lock and no atomic count;
+    // others are verified (or found in the shared cache) and held by the
+    // shared_ptr.
+    jwt::TokenFronts::Ref held = spec->verifier->cached_here(token, now);
     jwt::VerifyResult vr;
-    if (auto claims = spec->verifier->cached(token, now)) {
-      vr.claims = std::move(claims);
-    } else if (!is_b64token(token)) {
-      // No credentials: no error code (RFC 6750 section 3.1).
-      ctx.respond_error(401, "missing bearer token", {{"www-authenticate", "Bearer realm=\"weir\""}});
-      return;
-    } else {
+    if (!held) {
+      if (!is_b64token(token)) {
+        // No credentials: no error code (RFC 6750 section 3.1).
+        ctx.respond_error(401, "missing bearer token", {{"www-authenticate", "Bearer realm=\"weir\""}});
+        return;
+      }
       vr = spec->verifier->verify(token, now);
+      if (!vr.ok()) {
+        std::string challenge = "Bearer realm=\"weir\", error=\"invalid_token\", error_description=\"";
+        challenge += vr.message;  // fixed text without quotes, never from the token
+        challenge += '"';
+        ctx.respond_error(401, "invalid token", {{"www-authenticate", std::move(challenge)}});
+        return;
+      }
     }
-    if (!vr.ok()) {
-      std::string challenge = "Bearer realm=\"weir\", error=\"invalid_token\", error_description=\"";
-      challenge += vr.message;  // fixed text without quotes, never from the token
-      challenge += '"';
-      ctx.respond_error(401, "invalid token", {{"www-authenticate", std::move(challenge)}});
-      return;
-    }
-    const jwt::Claims& claims = *vr.claims;
+    const jwt::Claims& claims = held ? *held->claims : *vr.claims;
     if (const std::string* sub = claims.text("sub")) ctx.set_value("consumer", *sub);
     for (const auto& [claim, header] : spec->forward) {
       const std::string* value = claims.text(claim);
@@ -125,8 +128,14 @@ MiddlewareResult make_jwt(std::string_view json) {
       if (value && value->size() <= kMaxForwardedValue && http::is_safe_field(header, *value))
         ctx.set_request_header(header, *value);
     }
-    // Moved, not copied: each reference count change is a locked instruction.
-    ctx.edits()->claims = std::shared_ptr<const void>(std::move(vr.claims), &claims);
+    Context::Edits& e = *ctx.edits();
+    if (held) {
+      e.hold_claims(&claims, held.detach());
+    } else {
+      e.drop_claims();  // a second jwt middleware's
+      // Moved, not copied: each reference count change is a locked instruction.
+      e.claims = std::shared_ptr<const void>(std::move(vr.claims), &claims);
+    }
   };
   return res;
 }

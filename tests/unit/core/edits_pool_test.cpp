@@ -29,6 +29,7 @@ void expect_fresh(const Context::Edits& e) {
   EXPECT_FALSE(e.in_body_phase);
   EXPECT_FALSE(e.body_used);
   EXPECT_FALSE(e.claims);
+  EXPECT_EQ(e.claims_hold, nullptr);
   EXPECT_EQ(e.host, nullptr);
   EXPECT_EQ(e.start_ns, 0u);
   EXPECT_EQ(e.upstream, -1);
@@ -93,6 +94,44 @@ TEST_F(Taken, ABodyWithoutALocalAnswerIsClearedToo) {
   Context::Edits* again = recycled(pool, e);
   EXPECT_LE(again->body.capacity(), EditsPool::kKeepBytes);  // a large body is not kept
   pool.give(again);
+}
+
+// Counts its releases, as a cache entry of the jwt middleware counts its
+// holders.
+struct CountedHold final : Context::Hold {
+  int released = 0;
+  void release() noexcept override { ++released; }
+};
+
+TEST_F(Taken, HeldClaimsAreReleasedOnceWhenGivenBack) {
+  int claims = 7;
+  CountedHold first, second;
+  e->hold_claims(&claims, &first);
+  EXPECT_EQ(e->claims.get(), &claims);
+  EXPECT_EQ(e->claims.use_count(), 0);  // not owned by the shared_ptr
+  e->hold_claims(&claims, &second);  // a second jwt middleware's
+  EXPECT_EQ(first.released, 1);
+  Context::Edits* again = recycled(pool, e);
+  EXPECT_EQ(second.released, 1);
+  EXPECT_EQ(first.released, 1);
+  pool.give(again);
+  EXPECT_EQ(second.released, 1);
+}
+
+TEST(EditsHold, AnEditsDestroyedWhileHoldingReleases) {
+  int claims = 7;
+  CountedHold hold;
+  {
+    Context::Edits e;
+    e.hold_claims(&claims, &hold);
+  }
+  EXPECT_EQ(hold.released, 1);
+  // And one owned by the shared_ptr drops the hold it replaces.
+  Context::Edits e;
+  e.hold_claims(&claims, &hold);
+  e.drop_claims();
+  e.claims = std::make_shared<int>(1);
+  EXPECT_EQ(hold.released, 2);
 }
 
 TEST_F(Taken, AnAnswerWithoutABodyIsClearedToo) {

@@ -1,12 +1,16 @@
-// A small number that tells the calling thread apart from the others, for
-// spreading threads over replicated state without asking who owns what.
+// A small number that tells the calling thread apart from the threads alive
+// with it, for spreading threads over replicated state without asking who
+// owns what.
 #pragma once
 
 #include <cstddef>
 
 namespace weir::jwt {
 
-// Assigned on a thread's first call (0, 1, 2, ...), then constant for it.
+// Assigned on a thread's first call, constant for it, and not held by any
+// other thread alive at the same time: 0, 1, 2, ..., with the numbers of
+// threads that ended given again to new ones. A thread's end happens before
+// its number's next holder gets it.
 size_t thread_slot() noexcept;
 
 }  // namespace weir::jwt

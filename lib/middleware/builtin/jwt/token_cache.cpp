@@ -46,7 +46,7 @@ TokenCache::Entry* TokenCache::set_of(Stripe& stripe, uint64_t hash) const noexc
 }
 
 std::shared_ptr<const Claims> TokenCache::find(uint64_t hash, std::string_view token,
-                                               int64_t now_ms) {
+                                               int64_t now_ms, int64_t* valid_until_ms) {
   if (stripe_count_ == 0) return nullptr;
   Stripe& stripe = stripe_of(hash);
   std::shared_ptr<const Claims> stale;  // released after the unlock
@@ -57,6 +57,7 @@ std::shared_ptr<const Claims> TokenCache::find(uint64_t hash, std::string_view t
     if (!e.claims || e.hash != hash || e.token != token) continue;
     if (now_ms < e.valid_until_ms) {
       e.last_use = ++stripe.clock;
+      if (valid_until_ms) *valid_until_ms = e.valid_until_ms;
       return e.claims;
     }
     // Expired while cached: forget it, and let the caller verify again

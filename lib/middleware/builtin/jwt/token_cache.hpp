@@ -37,8 +37,10 @@ class TokenCache {
 
   // The claims of `token` if it is cached and still valid at `now_ms`; an
   // entry found expired is dropped. `hash` is token_hash(token), passed in
-  // so that tests can force collisions.
-  std::shared_ptr<const Claims> find(uint64_t hash, std::string_view token, int64_t now_ms);
+  // so that tests can force collisions. `valid_until_ms`, when given, gets
+  // the entry's.
+  std::shared_ptr<const Claims> find(uint64_t hash, std::string_view token, int64_t now_ms,
+                                     int64_t* valid_until_ms = nullptr);
 
   // Remembers that `token` is valid until `valid_until_ms` (exclusive).
   void insert(uint64_t hash, std::string_view token, int64_t valid_until_ms,

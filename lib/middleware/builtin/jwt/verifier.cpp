@@ -111,6 +111,7 @@ CreateResult Verifier::create(const VerifierOptions& options) {
   }
   v->policy_ = ClaimsPolicy{options.issuer, options.audience, options.leeway_ms};
   v->cache_ = std::make_unique<TokenCache>(options.cache_entries);
+  v->fronts_ = std::make_unique<TokenFronts>(options.cache_entries);
   return CreateResult::success(std::move(v));
 }
 
@@ -129,6 +130,16 @@ VerifyResult Verifier::verify(std::string_view token, int64_t now_ms) const {
 std::shared_ptr<const Claims> Verifier::cached(std::string_view token, int64_t now_ms) const {
   if (token.empty() || token.size() > kMaxTokenBytes) return nullptr;
   return cache_->find(TokenCache::token_hash(token), token, now_ms);
+}
+
+TokenFronts::Ref Verifier::cached_here(std::string_view token, int64_t now_ms) const {
+  if (token.empty() || token.size() > kMaxTokenBytes) return {};
+  uint64_t hash = TokenCache::token_hash(token);
+  if (TokenFronts::Ref e = fronts_->find(hash, token, now_ms)) return e;
+  int64_t valid_until_ms = 0;
+  std::shared_ptr<const Claims> claims = cache_->find(hash, token, now_ms, &valid_until_ms);
+  if (!claims) return {};
+  return fronts_->put(hash, token, valid_until_ms, std::move(claims));
 }
 
 VerifyResult Verifier::verify_uncached(std::string_view token, int64_t now_ms,

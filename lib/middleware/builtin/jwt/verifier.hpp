@@ -18,6 +18,7 @@
 #include "middleware/builtin/jwt/key_set.hpp"
 #include "middleware/builtin/jwt/result.hpp"
 #include "middleware/builtin/jwt/token_cache.hpp"
+#include "middleware/builtin/jwt/token_front.hpp"
 #include "middleware/builtin/jwt/verify_error.hpp"
 
 namespace weir::jwt {
@@ -61,9 +62,14 @@ class Verifier {
   // `now_ms` (the cache); nullptr otherwise. A token found here needs no
   // other check: it is byte for byte one that verify() accepted.
   std::shared_ptr<const Claims> cached(std::string_view token, int64_t now_ms) const;
+  // The same for an exchange on the calling thread, held without a lock or
+  // an atomic count: from the thread's front of the cache, else from the
+  // cache (and then put in the front). Null when not cached.
+  TokenFronts::Ref cached_here(std::string_view token, int64_t now_ms) const;
 
   const KeySet& keys() const noexcept { return keys_; }
   size_t cache_capacity() const noexcept { return cache_->capacity(); }
+  size_t front_entries() const noexcept { return fronts_->entries(); }
 
   Verifier(const Verifier&) = delete;
   Verifier& operator=(const Verifier&) = delete;
@@ -77,6 +83,7 @@ class Verifier {
   KeySet keys_;
   ClaimsPolicy policy_;
   std::unique_ptr<TokenCache> cache_;  // internally synchronised
+  std::unique_ptr<TokenFronts> fronts_;  // one per thread
 };
 
 }  // namespace weir::jwt
