@@ -212,6 +212,12 @@ class WEIR_API Context {
     bool body_used = false;  // body was written: the gateway clears it at the end
     uint8_t request_id_len = 0;
     uint8_t client_ip_len = 0;  // 0: the peer's address
+    // The parts the hooks changed (Context's methods set these bits), so
+    // that the gateway reads and clears only those: on a busy worker an
+    // exchange's edits are out of the cache by the time its response comes
+    // back, and each part is another cache line to fetch.
+    enum Touched : uint8_t { request_headers = 1, response_headers = 2, route = 4 };
+    uint8_t touched = 0;
     FieldList values;
     // The response's edits, as the request's: a set field replaces the
     // response's own fields of its name, an added one goes beside them, a

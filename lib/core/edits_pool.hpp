@@ -44,14 +44,22 @@ class EditsPool {
       return;
     }
     e->values.clear();
-    e->response_set.clear();
-    e->response_add.clear();
-    e->response_remove.clear();
-    e->request_set.clear();
-    e->request_add.clear();
-    e->request_remove.clear();
-    e->path.clear();
-    e->endpoint.clear();
+    // Parts no hook changed are still clear, and their lines may be cold.
+    if (e->touched & Context::Edits::response_headers) {
+      e->response_set.clear();
+      e->response_add.clear();
+      e->response_remove.clear();
+    }
+    if (e->touched & Context::Edits::request_headers) {
+      e->request_set.clear();
+      e->request_add.clear();
+      e->request_remove.clear();
+    }
+    if (e->touched & Context::Edits::route) {
+      e->path.clear();
+      e->endpoint.clear();
+    }
+    e->touched = 0;
     e->drop_claims();
     e->host = nullptr;
     e->start_ns = 0;

@@ -64,26 +64,32 @@ bool id_char(char c) {
 }  // namespace
 
 void Context::set_request_header(std::string_view name, std::string_view value) {
+  edits_->touched |= Edits::request_headers;
   set_field(edits_->request_set, edits_->request_add, name, value);
 }
 
 void Context::add_request_header(std::string_view name, std::string_view value) {
+  edits_->touched |= Edits::request_headers;
   edits_->request_add.emplace_back(name, value);
 }
 
 void Context::remove_request_header(std::string_view name) {
+  edits_->touched |= Edits::request_headers;
   remove_field(edits_->request_set, edits_->request_add, edits_->request_remove, name);
 }
 
 void Context::set_response_header(std::string_view name, std::string_view value) {
+  edits_->touched |= Edits::response_headers;
   set_field(edits_->response_set, edits_->response_add, name, value);
 }
 
 void Context::add_response_header(std::string_view name, std::string_view value) {
+  edits_->touched |= Edits::response_headers;
   edits_->response_add.emplace_back(name, value);
 }
 
 void Context::remove_response_header(std::string_view name) {
+  edits_->touched |= Edits::response_headers;
   remove_field(edits_->response_set, edits_->response_add, edits_->response_remove, name);
 }
 
@@ -139,6 +145,7 @@ bool Context::set_request_body(std::string body) {
 bool Context::set_endpoint(std::string_view address) {
   if (phase_ != Phase::request || address.empty() || address.size() > 64) return false;
   edits_->endpoint.assign(address);
+  edits_->touched |= Edits::route;
   return true;
 }
 
@@ -148,6 +155,7 @@ bool Context::set_path(std::string_view path) {
   for (char c : path)
     if (c <= ' ' || c >= 0x7f || c == '?' || c == '#') return false;
   edits_->path.assign(path);
+  edits_->touched |= Edits::route;
   return true;
 }
 

@@ -30,6 +30,7 @@ void expect_fresh(const Context::Edits& e) {
   EXPECT_FALSE(e.body_used);
   EXPECT_FALSE(e.claims);
   EXPECT_EQ(e.claims_hold, nullptr);
+  EXPECT_EQ(e.touched, 0);
   EXPECT_EQ(e.host, nullptr);
   EXPECT_EQ(e.start_ns, 0u);
   EXPECT_EQ(e.upstream, -1);
@@ -94,6 +95,43 @@ TEST_F(Taken, ABodyWithoutALocalAnswerIsClearedToo) {
   Context::Edits* again = recycled(pool, e);
   EXPECT_LE(again->body.capacity(), EditsPool::kKeepBytes);  // a large body is not kept
   pool.give(again);
+}
+
+TEST_F(Taken, EachEditSaysWhichPartItTouched) {
+  using E = Context::Edits;
+  ctx.set_value("consumer", "alice");  // values are always read and cleared
+  EXPECT_EQ(e->touched, 0);
+  ctx.add_response_header("x-a", "1");
+  EXPECT_EQ(e->touched, E::response_headers);
+  ctx.remove_request_header("x-b");
+  EXPECT_EQ(e->touched, E::response_headers | E::request_headers);
+  pool.give(recycled(pool, e));
+  for (auto edit : {+[](Context& c) { c.set_request_header("x", "1"); },
+                    +[](Context& c) { c.add_request_header("x", "1"); },
+                    +[](Context& c) { c.remove_request_header("x"); }}) {
+    Context::Edits* fresh = pool.take();
+    Context c(&req, fresh);
+    edit(c);
+    EXPECT_EQ(fresh->touched, E::request_headers);
+    pool.give(recycled(pool, fresh));
+  }
+  for (auto edit : {+[](Context& c) { c.set_response_header("x", "1"); },
+                    +[](Context& c) { c.add_response_header("x", "1"); },
+                    +[](Context& c) { c.remove_response_header("x"); }}) {
+    Context::Edits* fresh = pool.take();
+    Context c(&req, fresh);
+    edit(c);
+    EXPECT_EQ(fresh->touched, E::response_headers);
+    pool.give(recycled(pool, fresh));
+  }
+  for (auto edit : {+[](Context& c) { ASSERT_TRUE(c.set_path("/p")); },
+                    +[](Context& c) { ASSERT_TRUE(c.set_endpoint("127.0.0.1:9")); }}) {
+    Context::Edits* fresh = pool.take();
+    Context c(&req, fresh);
+    edit(c);
+    EXPECT_EQ(fresh->touched, E::route);
+    pool.give(recycled(pool, fresh));
+  }
 }
 
 // Counts its releases, as a cache entry of the jwt middleware counts its
