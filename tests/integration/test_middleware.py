@@ -307,6 +307,34 @@ class AuthTest(OriginCase):
                 self.assertEqual(st, 401, odd)
                 self.assertEqual(hdr(h, "www-authenticate"), 'Bearer realm="weir"')
 
+    def test_jwt_many_tokens_and_one_expiring_while_cached(self):
+        # Each worker keeps a 16-entry front of the verified tokens: forty
+        # tokens in turn replace each other's entries there, and every
+        # request still gets its own token's claims. A token found in the
+        # front is still refused once it expires.
+        secret = "s" * 32
+        mw = [{"type": "jwt", "algorithms": ["HS256"], "secret": secret,
+               "forward_claims": {"sub": "x-user-id"}}]
+        with gateway_for(self.origin, middleware=mw, workers=2) as gw:
+            exp = int(time.time()) + 60
+            toks = [self.hs256({"sub": f"u{i}", "exp": exp}, secret) for i in range(40)]
+            for rnd in range(3):
+                for i, tok in enumerate(toks):
+                    st, _, body = call(gw, headers={"authorization": "Bearer " + tok})
+                    self.assertEqual(st, 200)
+                    self.assertEqual(seen(body, "x-user-id"), [f"u{i}"])
+            soon = int(time.time()) + 2
+            short = self.hs256({"sub": "brief", "exp": soon}, secret)
+            for _ in range(4):  # verified, then served from the caches
+                st, _, body = call(gw, headers={"authorization": "Bearer " + short})
+                self.assertEqual(st, 200)
+                self.assertEqual(seen(body, "x-user-id"), ["brief"])
+            time.sleep(max(0.0, soon - time.time()) + 0.2)
+            for _ in range(4):  # whichever worker answers
+                st, h, _ = call(gw, headers={"authorization": "Bearer " + short})
+                self.assertEqual(st, 401)
+                self.assertIn('error="invalid_token"', hdr(h, "www-authenticate"))
+
 
 class IpFilterTest(OriginCase):
     def test_deny_and_allow(self):

@@ -3,6 +3,7 @@
 // the local response are reset only when used, the lists keep their room).
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 
 #include "core/edits_pool.hpp"
@@ -97,6 +98,18 @@ TEST_F(Taken, ABodyWithoutALocalAnswerIsClearedToo) {
   pool.give(again);
 }
 
+// Each of `edits`, made alone on a fresh Edits, marks exactly `part`.
+void expect_each_marks(EditsPool& pool, const Request& req, std::initializer_list<void (*)(Context&)> edits,
+                       uint8_t part) {
+  for (auto edit : edits) {
+    Context::Edits* fresh = pool.take();
+    Context c(&req, fresh);
+    edit(c);
+    EXPECT_EQ(fresh->touched, part);
+    pool.give(recycled(pool, fresh));
+  }
+}
+
 TEST_F(Taken, EachEditSaysWhichPartItTouched) {
   using E = Context::Edits;
   ctx.set_value("consumer", "alice");  // values are always read and cleared
@@ -106,32 +119,20 @@ TEST_F(Taken, EachEditSaysWhichPartItTouched) {
   ctx.remove_request_header("x-b");
   EXPECT_EQ(e->touched, E::response_headers | E::request_headers);
   pool.give(recycled(pool, e));
-  for (auto edit : {+[](Context& c) { c.set_request_header("x", "1"); },
-                    +[](Context& c) { c.add_request_header("x", "1"); },
-                    +[](Context& c) { c.remove_request_header("x"); }}) {
-    Context::Edits* fresh = pool.take();
-    Context c(&req, fresh);
-    edit(c);
-    EXPECT_EQ(fresh->touched, E::request_headers);
-    pool.give(recycled(pool, fresh));
-  }
-  for (auto edit : {+[](Context& c) { c.set_response_header("x", "1"); },
-                    +[](Context& c) { c.add_response_header("x", "1"); },
-                    +[](Context& c) { c.remove_response_header("x"); }}) {
-    Context::Edits* fresh = pool.take();
-    Context c(&req, fresh);
-    edit(c);
-    EXPECT_EQ(fresh->touched, E::response_headers);
-    pool.give(recycled(pool, fresh));
-  }
-  for (auto edit : {+[](Context& c) { ASSERT_TRUE(c.set_path("/p")); },
-                    +[](Context& c) { ASSERT_TRUE(c.set_endpoint("127.0.0.1:9")); }}) {
-    Context::Edits* fresh = pool.take();
-    Context c(&req, fresh);
-    edit(c);
-    EXPECT_EQ(fresh->touched, E::route);
-    pool.give(recycled(pool, fresh));
-  }
+  expect_each_marks(pool, req,
+                    {[](Context& c) { c.set_request_header("x", "1"); },
+                     [](Context& c) { c.add_request_header("x", "1"); },
+                     [](Context& c) { c.remove_request_header("x"); }},
+                    E::request_headers);
+  expect_each_marks(pool, req,
+                    {[](Context& c) { c.set_response_header("x", "1"); },
+                     [](Context& c) { c.add_response_header("x", "1"); },
+                     [](Context& c) { c.remove_response_header("x"); }},
+                    E::response_headers);
+  expect_each_marks(pool, req,
+                    {[](Context& c) { EXPECT_TRUE(c.set_path("/p")); },
+                     [](Context& c) { EXPECT_TRUE(c.set_endpoint("127.0.0.1:9")); }},
+                    E::route);
 }
 
 // Counts its releases, as a cache entry of the jwt middleware counts its
