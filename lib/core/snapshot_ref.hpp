@@ -24,6 +24,8 @@ class SnapshotRef {
   const Snapshot* get() const noexcept { return p_; }
   const Snapshot* operator->() const noexcept { return p_; }
   const Snapshot& operator*() const noexcept { return *p_; }
+  // The pinned snapshot's own shared_ptr (not null: only for a pin made).
+  const std::shared_ptr<const Snapshot>& shared() const noexcept { return pin_->snap; }
   void reset() noexcept {
     pin_.reset();
     p_ = nullptr;
@@ -35,7 +37,7 @@ class SnapshotRef {
     std::shared_ptr<const Snapshot> snap;
   };
   LoopRef<Pin> pin_;
-  const Snapshot* p_ = nullptr;
+  const Snapshot* p_ = nullptr;  // pin_->snap.get(), one load nearer
 };
 
 }  // namespace weir::core

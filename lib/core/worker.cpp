@@ -70,8 +70,7 @@ void Worker::install_pools(std::shared_ptr<const Snapshot> snap) {
         while (ep->idle_head) upstream::UpstreamConnection::take_idle(*ep, nullptr)->finish(false);
       }
   upstreams_ = std::move(next);
-  snapshot_ = std::move(snap);
-  current_ = SnapshotRef(snapshot_);
+  current_ = SnapshotRef(std::move(snap));
 }
 
 int Worker::init(uv_loop_t* loop, const std::vector<int>& listen_fds, bool listen) {
@@ -148,7 +147,7 @@ void Worker::rewatch_names() {
   // lookups; a reload's new names are looked up at once, dropped ones stop.
   if (index_ != 0 || io.loop == nullptr || draining_ || !name_hook_) return;
   if (!resolver_) resolver_ = std::make_unique<upstream::NameResolver>(io.loop, name_hook_);
-  resolver_->watch(snapshot_->names);
+  resolver_->watch(current_->names);
 }
 
 void Worker::restart_checker() {
@@ -158,7 +157,7 @@ void Worker::restart_checker() {
   if (index_ != 0 || io.loop == nullptr || draining_) return;
   checker_.reset();
   std::vector<std::shared_ptr<upstream::health::UpstreamHealth>> checked;
-  for (const UpstreamSpec& spec : snapshot_->upstreams)
+  for (const UpstreamSpec& spec : current_->upstreams)
     if (spec.health && spec.health->spec().check) checked.push_back(spec.health);
   if (!checked.empty())
     checker_ = std::make_unique<upstream::health::HealthChecker>(io.loop, checked, uv_hrtime());
@@ -180,7 +179,7 @@ void Worker::add_connection(ClientConnection* c) noexcept {
   if (conns_) conns_->prev = c;
   conns_ = c;
   ++connections_;
-  if (snapshot_->metrics) snapshot_->metrics->connection_accepted(index_);
+  if (current_->metrics) current_->metrics->connection_accepted(index_);
 }
 
 void Worker::remove_connection(ClientConnection* c) noexcept {
@@ -190,7 +189,7 @@ void Worker::remove_connection(ClientConnection* c) noexcept {
   if (c->next) c->next->prev = c->prev;
   c->next = c->prev = nullptr;
   --connections_;
-  if (snapshot_->metrics) snapshot_->metrics->connection_closed(index_);
+  if (current_->metrics) current_->metrics->connection_closed(index_);
   if (draining_) maybe_finish_stop();
 }
 

@@ -57,7 +57,7 @@ class Worker {
   bool closed() const noexcept { return closed_; }
 
   IoContext io;
-  const std::shared_ptr<const Snapshot>& snapshot() const noexcept { return snapshot_; }
+  const std::shared_ptr<const Snapshot>& snapshot() const noexcept { return current_.shared(); }
   // The same snapshot, for an exchange to hold (core/snapshot_ref.hpp).
   const SnapshotRef& current() const noexcept { return current_; }
   upstream::WorkerUpstream& upstream_at(int32_t i) noexcept { return upstreams_[i]; }
@@ -100,8 +100,7 @@ class Worker {
   void rewatch_names();
 
   uint32_t index_;
-  std::shared_ptr<const Snapshot> snapshot_;
-  SnapshotRef current_;
+  SnapshotRef current_;  // the snapshot installed last
   std::vector<upstream::WorkerUpstream> upstreams_;
   uv_loop_t own_loop_;
   bool owns_loop_ = false;
