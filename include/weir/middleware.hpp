@@ -188,11 +188,16 @@ class WEIR_API Context {
     }
     ~Edits() { drop_claims(); }
 
-    // `claims` (not owned) as the exchange's, kept alive by `hold`.
+    // `claims` (not owned) as the exchange's, kept alive by `hold`; or
+    // owned by the shared_ptr. Either replaces the claims before, and their
+    // hold.
     void hold_claims(const void* claims, Hold* hold) noexcept {
-      drop_claims();
-      this->claims = std::shared_ptr<const void>(std::shared_ptr<const void>(), claims);
+      own_claims(std::shared_ptr<const void>(std::shared_ptr<const void>(), claims));
       claims_hold = hold;
+    }
+    void own_claims(std::shared_ptr<const void> owned) noexcept {
+      drop_claims();
+      claims = std::move(owned);
     }
     void drop_claims() noexcept {
       claims.reset();

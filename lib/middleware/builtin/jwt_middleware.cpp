@@ -132,9 +132,8 @@ MiddlewareResult make_jwt(std::string_view json) {
     if (held) {
       e.hold_claims(&claims, held.detach());
     } else {
-      e.drop_claims();  // a second jwt middleware's
       // Moved, not copied: each reference count change is a locked instruction.
-      e.claims = std::shared_ptr<const void>(std::move(vr.claims), &claims);
+      e.own_claims(std::shared_ptr<const void>(std::move(vr.claims), &claims));
     }
   };
   return res;

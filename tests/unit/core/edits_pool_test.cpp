@@ -168,9 +168,9 @@ TEST(EditsHold, AnEditsDestroyedWhileHoldingReleases) {
   // And one owned by the shared_ptr drops the hold it replaces.
   Context::Edits e;
   e.hold_claims(&claims, &hold);
-  e.drop_claims();
-  e.claims = std::make_shared<int>(1);
+  e.own_claims(std::make_shared<int>(1));
   EXPECT_EQ(hold.released, 2);
+  EXPECT_EQ(e.claims_hold, nullptr);
 }
 
 TEST_F(Taken, AnAnswerWithoutABodyIsClearedToo) {
