@@ -223,6 +223,7 @@ class WEIR_API Context {
     // back, and each part is another cache line to fetch.
     enum Touched : uint8_t { request_headers = 1, response_headers = 2, route = 4 };
     uint8_t touched = 0;
+    bool changed(Touched part) const noexcept { return (touched & part) != 0; }
     FieldList values;
     // The response's edits, as the request's: a set field replaces the
     // response's own fields of its name, an added one goes beside them, a

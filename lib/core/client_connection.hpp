@@ -110,6 +110,10 @@ class ClientConnection final : public upstream::UpstreamSink,
   void answer_from_hooks();
   // Appends the response headers the hooks set and added to a response made here.
   void add_set_headers(Response& res) const;
+  // The exchange runs middleware and a hook changed `part` of its edits.
+  bool edits_changed(Context::Edits::Touched part) const noexcept {
+    return edits_ && edits_->changed(part);
+  }
   bool run_request_hooks(size_t from);  // false when a middleware answered or paused
   // Context::Host
   Resumer pause_exchange() override;

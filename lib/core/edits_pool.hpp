@@ -45,17 +45,17 @@ class EditsPool {
     }
     e->values.clear();
     // Parts no hook changed are still clear, and their lines may be cold.
-    if (e->touched & Context::Edits::response_headers) {
+    if (e->changed(Context::Edits::response_headers)) {
       e->response_set.clear();
       e->response_add.clear();
       e->response_remove.clear();
     }
-    if (e->touched & Context::Edits::request_headers) {
+    if (e->changed(Context::Edits::request_headers)) {
       e->request_set.clear();
       e->request_add.clear();
       e->request_remove.clear();
     }
-    if (e->touched & Context::Edits::route) {
+    if (e->changed(Context::Edits::route)) {
       e->path.clear();
       e->endpoint.clear();
     }

@@ -341,7 +341,7 @@ void ClientConnection::answer_locally(const RoutePlan& plan) {
   Response edited;
   if (edits_) {
     run_response_hooks(res->status);
-    if ((edits_->touched & Context::Edits::response_headers) &&
+    if (edits_changed(Context::Edits::response_headers) &&
         (!edits_->response_set.empty() || !edits_->response_add.empty())) {
       edited = *res;
       add_set_headers(edited);
@@ -381,14 +381,14 @@ Request ClientConnection::request_view() const {
 }
 
 bool ClientConnection::edited_away(std::string_view name) const {
-  if (!edits_ || !(edits_->touched & Context::Edits::request_headers)) return false;
+  if (!edits_changed(Context::Edits::request_headers)) return false;
   return edits_->request_remove.holds_name(name) || edits_->request_set.holds_name(name);
 }
 
 void ClientConnection::append_forwarded_path(const RoutePlan& plan) {
   HeadBuffer& b = up_head_;
   const Route& r = *route_;
-  if (edits_ && (edits_->touched & Context::Edits::route) && !edits_->path.empty()) {  // a middleware's rewrite wins over the route's
+  if (edits_changed(Context::Edits::route) && !edits_->path.empty()) {  // a middleware's rewrite wins over the route's
     b.append(edits_->path);
     return;
   }
@@ -500,7 +500,7 @@ void ClientConnection::build_request_head(const RoutePlan& plan) {
       if (fields_.kind(i) == http::HeaderKind::upgrade) put_field(b, "upgrade", fields_.at(i).value);
     b.append("connection: upgrade\r\n");
   }
-  if (edits_ && (edits_->touched & Context::Edits::request_headers)) {
+  if (edits_changed(Context::Edits::request_headers)) {
     for (const auto& [name, value] : edits_->request_set)
       if (http::is_safe_field(name, value)) put_field(b, name, value);
     for (const auto& [name, value] : edits_->request_add)
@@ -600,8 +600,7 @@ uint64_t ClientConnection::hash_request_key(const upstream::HashKey& key) const 
 // Picks the endpoint for this try (another than `avoid` when the policy
 // offers one within a few picks) and counts the request against it.
 uint32_t ClientConnection::preferred_endpoint(upstream::WorkerUpstream& wu, uint64_t now) {
-  if (!edits_ || !(edits_->touched & Context::Edits::route) || edits_->endpoint.empty())
-    return upstream::lb::kNone;
+  if (!edits_changed(Context::Edits::route) || edits_->endpoint.empty()) return upstream::lb::kNone;
   const uint8_t* available = wu.view.refresh(now);
   for (uint32_t i = 0; i < wu.endpoints.size(); ++i)
     if (wu.endpoints[i]->address == edits_->endpoint)
@@ -975,7 +974,7 @@ void ClientConnection::emit_response_head(const upstream::ResponseHead& h) {
     }
   }
   if (snap_->via) b.append("via: 1.1 weir\r\n");
-  if (edits_ && (edits_->touched & Context::Edits::response_headers)) {
+  if (edits_changed(Context::Edits::response_headers)) {
     for (const FieldList* l : {&edits_->response_set, &edits_->response_add})
       for (const auto& [name, value] : *l)
         if (http::is_safe_field(name, value)) put_field(b, name, value);

@@ -268,7 +268,7 @@ void ClientConnection::continue_after_pause(std::function<void(Context&)>* then)
 }
 
 bool ClientConnection::response_removed(std::string_view name) const {
-  if (!(edits_->touched & Context::Edits::response_headers)) return false;
+  if (!edits_changed(Context::Edits::response_headers)) return false;
   return edits_->response_remove.holds_name(name) || edits_->response_set.holds_name(name);
 }
 
